@@ -1,0 +1,140 @@
+// Steps 1-3 for each repository: discover files, prefilter them, parse them once per
+// language and run every extractor. Returns records; nothing here knows the database.
+import path from 'node:path';
+import createDebug from 'debug';
+import type { Diagnostic, SourceInput, Workspace } from '../extractors/contract.js';
+import { PLUGINS, allExtractors } from '../extractors/registry.js';
+import { readManifest, type Manifest } from '../extractors/manifests/manifests.js';
+import type { GraphRecord } from '../model/graph.js';
+import { buildPrefilter } from '../prefilter/prefilter.js';
+import { discover, type DiscoverOptions, type DiscoveredFile, type SkippedFile } from '../discover/discover.js';
+import { readCommit } from './git.js';
+
+const debug = createDebug('eventgraph:scan:extract');
+
+export interface RepositoryTarget {
+  name: string;
+  root: string;
+}
+
+export interface RepositoryExtraction {
+  name: string;
+  root: string;
+  commit: string | null;
+  records: GraphRecord[];
+  manifests: Manifest[];
+  diagnostics: Diagnostic[];
+  filesDiscovered: number;
+  filesParsed: number;
+  linesRead: number;
+  skipped: SkippedFile[];
+}
+
+export type ProgressEvent =
+  | { type: 'repository'; repository: string; files: number }
+  | { type: 'file'; repository: string; path: string };
+
+export interface ExtractOptions extends DiscoverOptions {
+  /** Run only these extractor ids (tests); all when absent. */
+  extractors?: readonly string[];
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export async function extractRepository(
+  target: RepositoryTarget,
+  options: ExtractOptions = {},
+): Promise<RepositoryExtraction> {
+  const discovery = await discover(target.root, options);
+  const diagnostics: Diagnostic[] = [];
+  const manifests = collectManifests(target.name, discovery.files, diagnostics);
+  const byPath = new Map(discovery.files.map((f) => [f.path, f]));
+  const workspace: Workspace = {
+    repository: target.name,
+    root: target.root,
+    files: new Set(byPath.keys()),
+    read: (p) => byPath.get(p)?.text,
+  };
+
+  const selected = options.extractors ? new Set(options.extractors) : undefined;
+  const prefilter = buildPrefilter(allExtractors().filter((e) => !selected || selected.has(e.id)));
+  const records: GraphRecord[] = [];
+  let filesParsed = 0;
+  options.onProgress?.({ type: 'repository', repository: target.name, files: discovery.files.length });
+
+  for (const plugin of PLUGINS) {
+    const extractors = plugin.extractors.filter((e) => !selected || selected.has(e.id));
+    if (extractors.length === 0) continue;
+    const inputs: SourceInput[] = discovery.files
+      .filter((f) => f.language === plugin.frontend.language && prefilter(f.language, f.text))
+      .map((f) => ({ repository: target.name, root: target.root, path: f.path, language: f.language, text: f.text }));
+    if (inputs.length === 0) continue;
+    debug('%s: %d %s files pass the prefilter', target.name, inputs.length, plugin.frontend.language);
+
+    const loaded = plugin.frontend.load(inputs, workspace);
+    diagnostics.push(...loaded.diagnostics);
+    for (const file of loaded.files) {
+      const input = plugin.frontend.inputOf(file);
+      filesParsed += 1;
+      options.onProgress?.({ type: 'file', repository: target.name, path: input.path });
+      for (const extractor of extractors) {
+        const context = {
+          report: (d: Omit<Diagnostic, 'repository' | 'severity'>) =>
+            diagnostics.push({ severity: 'warning', repository: target.name, file: input.path, ...d }),
+        };
+        try {
+          records.push(...extractor.extract(file, context));
+        } catch (error) {
+          diagnostics.push({
+            severity: 'error',
+            repository: target.name,
+            file: input.path,
+            message: `${extractor.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+      }
+    }
+  }
+
+  return {
+    name: target.name,
+    root: target.root,
+    commit: await readCommit(target.root),
+    records,
+    manifests,
+    diagnostics,
+    filesDiscovered: discovery.files.length,
+    filesParsed,
+    linesRead: discovery.files.reduce((sum, f) => sum + countLines(f.text), 0),
+    skipped: discovery.skipped,
+  };
+}
+
+function countLines(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines += 1;
+  return lines;
+}
+
+function collectManifests(repository: string, files: DiscoveredFile[], diagnostics: Diagnostic[]): Manifest[] {
+  const manifests: Manifest[] = [];
+  for (const file of files) {
+    if (file.language !== 'manifest') continue;
+    const result = readManifest(file.path, file.text);
+    if ('manifest' in result) manifests.push(result.manifest);
+    else diagnostics.push({ severity: 'warning', repository, file: file.path, message: `unreadable manifest: ${result.error}` });
+  }
+  return manifests;
+}
+
+/** Names repositories after their folders, made unique. */
+export function repositoryTargets(paths: readonly string[]): RepositoryTarget[] {
+  const used = new Map<string, number>();
+  return paths.map((p) => {
+    const root = path.resolve(p);
+    const base = path.basename(root) || 'repository';
+    const seen = used.get(base) ?? 0;
+    used.set(base, seen + 1);
+    return { name: seen === 0 ? base : `${base}-${String(seen + 1)}`, root };
+  });
+}
+

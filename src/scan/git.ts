@@ -1,0 +1,44 @@
+// The commit a repository is at, read from .git files. No git process runs: a scanned
+// repository's git configuration could name programs to execute.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+const SHA = /^[0-9a-f]{40}$/;
+
+export async function readCommit(root: string): Promise<string | null> {
+  const gitDir = await findGitDir(root);
+  if (!gitDir) return null;
+  const head = (await readOrNull(path.join(gitDir, 'HEAD')))?.trim();
+  if (!head) return null;
+  if (SHA.test(head)) return head;
+  const refName = /^ref: (refs\/[\w./-]+)$/.exec(head)?.[1];
+  if (!refName || refName.includes('..')) return null;
+  const loose = (await readOrNull(path.join(gitDir, refName)))?.trim();
+  if (loose && SHA.test(loose)) return loose;
+  const packed = await readOrNull(path.join(gitDir, 'packed-refs'));
+  for (const line of packed?.split('\n') ?? []) {
+    const [sha, name] = line.trim().split(' ');
+    if (name === refName && sha && SHA.test(sha)) return sha;
+  }
+  return null;
+}
+
+async function findGitDir(root: string): Promise<string | null> {
+  const candidate = path.join(root, '.git');
+  try {
+    const info = await stat(candidate);
+    if (info.isDirectory()) return candidate;
+    const pointer = /^gitdir: (.+)$/m.exec((await readFile(candidate, 'utf8')).trim())?.[1];
+    return pointer ? path.resolve(root, pointer) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readOrNull(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
