@@ -1,0 +1,63 @@
+// The contract every graph store implements: Kùzu embedded now, Neo4j later. Callers load a
+// Graph once, then run read-only queries whose rows come back as plain JSON values.
+import { EventgraphError } from '../errors.js';
+import type { Graph } from '../model/graph.js';
+
+/** Exit code for a database that cannot be opened, loaded or queried. */
+export const STORE_EXIT_CODE = 3;
+
+export type StoreValue = null | boolean | number | string | StoreValue[] | StoreRecord;
+export interface StoreRecord {
+  [key: string]: StoreValue;
+}
+export type StoreRow = Record<string, StoreValue>;
+
+export type QueryParameters = Record<string, unknown>;
+
+export interface LoadSummary {
+  nodes: number;
+  edges: number;
+  /** Edges whose endpoints the schema does not allow, as `id: reason`; not loaded. */
+  skipped: string[];
+}
+
+export interface Store {
+  /** Replaces whatever the store held with this graph. */
+  load(graph: Graph): Promise<LoadSummary>;
+  /** Runs one read-only statement; values normalized (BigInt → number, Date → ISO string). */
+  query(cypher: string, parameters?: QueryParameters): Promise<StoreRow[]>;
+  close(): Promise<void>;
+}
+
+export class StoreError extends EventgraphError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, STORE_EXIT_CODE, hint);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** Plain JSON values from whatever an engine returns. */
+export function normalizeValue(value: unknown): StoreValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    const asNumber = Number(value);
+    return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
+  }
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+    return value;
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(normalizeValue);
+  if (typeof value === 'object') {
+    const record: StoreRecord = {};
+    for (const [key, inner] of Object.entries(value)) record[key] = normalizeValue(inner);
+    return record;
+  }
+  return String(value);
+}
+
+export function normalizeRow(row: Record<string, unknown>): StoreRow {
+  const result: StoreRow = {};
+  for (const [key, value] of Object.entries(row)) result[key] = normalizeValue(value);
+  return result;
+}

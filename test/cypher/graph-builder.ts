@@ -1,0 +1,82 @@
+// Tiny graphs for graph-in, rows-out tests. Ids follow assembly's scheme; every node and edge
+// gets evidence at a distinct line of a file named after it, so rows can be checked exactly.
+import type {
+  EdgeType,
+  Evidence,
+  Graph,
+  GraphEdge,
+  GraphNode,
+  NodeLabel,
+  Properties,
+} from '../../src/model/graph.js';
+import type { TechnologyId } from '../../src/model/taxonomy.js';
+
+export const REPO = 'shop';
+
+export class GraphBuilder {
+  private readonly nodes: GraphNode[] = [];
+  private readonly edges: GraphEdge[] = [];
+  private line = 0;
+
+  private evidence(file: string): Evidence[] {
+    this.line += 1;
+    return [{ repository: REPO, file, line: this.line }];
+  }
+
+  private node(
+    label: NodeLabel,
+    id: string,
+    name: string,
+    technology: TechnologyId | null,
+    service: string | null,
+    properties: Properties,
+    file: string,
+  ): string {
+    const evidence = this.evidence(file);
+    this.nodes.push({ id, label, name, technology, repository: REPO, service, properties, evidence });
+    return id;
+  }
+
+  service(name: string): string {
+    return this.node('Service', `service:${REPO}:${name}`, name, null, null, { path: name }, `${name}/package.json`);
+  }
+
+  topic(name: string, technology: TechnologyId = 'kafka', properties: Properties = {}): string {
+    const props = { kind: technology === 'rabbitmq' ? 'exchange' : 'topic', ...properties };
+    return this.node('Topic', `topic:${technology}:${name}`, name, technology, null, props, 'src/channels.ts');
+  }
+
+  queue(name: string, technology: TechnologyId = 'rabbitmq', properties: Properties = {}): string {
+    const props = { kind: 'queue', ...properties };
+    return this.node('Queue', `queue:${technology}:${name}`, name, technology, null, props, 'src/channels.ts');
+  }
+
+  handler(service: string, name: string, properties: Properties = {}): string {
+    const serviceName = service.split(':').pop() ?? service;
+    const file = `${serviceName}/src/${name}.ts`;
+    const id = `handler:${REPO}:${file}:${name}`;
+    this.node('Handler', id, name, 'kafka', service, properties, file);
+    this.edge('CONTAINS', service, id);
+    return id;
+  }
+
+  job(name: string, technology: TechnologyId = 'celery', properties: Properties = {}): string {
+    const id = `job:${REPO}:${technology}:${name}`;
+    return this.node('Job', id, name, technology, null, properties, `tasks/${name}.py`);
+  }
+
+  event(name: string): string {
+    return this.node('Event', `event:${REPO}:${name}`, name, null, null, {}, `events/${name}.ts`);
+  }
+
+  edge(type: EdgeType, from: string, to: string, properties: Properties = {}): string {
+    const id = `${type}:${from}->${to}`;
+    const evidence = this.evidence(`edges/${type.toLowerCase()}.ts`);
+    this.edges.push({ id, type, from, to, technology: null, repository: REPO, properties, evidence });
+    return id;
+  }
+
+  build(): Graph {
+    return { repositories: [{ name: REPO, root: '/tmp/shop', commit: null }], nodes: this.nodes, edges: this.edges };
+  }
+}
