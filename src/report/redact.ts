@@ -1,0 +1,35 @@
+// Scanned code carries connection strings; a report or export must never repeat a password.
+// One function redacts every string we write, and one walks any JSON-like value with it.
+
+const MASK = '***';
+
+// scheme://user:password@host — the password may itself contain '@', so it runs to the last
+// '@' before the host part ends; quotes and whitespace end it because code surrounds it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s'"`]*):([^/?#\s'"`]*)@/gi;
+
+// password=..., token=..., in query strings, DSNs and key=value connection strings.
+const SECRET_PARAMETER =
+  /\b((?:password|passwd|pwd|pass|secret|token|access_token|api_key|apikey|sasl_password|sharedaccesskey)=)([^&;\s'"`,]+)/gi;
+
+/** The text with the secret parts of connection strings replaced by `***`. */
+export function redact(text: string): string {
+  return text
+    .replace(URL_USERINFO, (_match, scheme: string, user: string, secret: string) =>
+      secret === '' ? `${scheme}${user}:@` : `${scheme}${user}:${MASK}@`,
+    )
+    .replace(SECRET_PARAMETER, (_match, key: string) => `${key}${MASK}`);
+}
+
+/** A copy of a JSON-like value with every string in it (keys too) redacted. */
+export function redactDeep<T>(value: T): T {
+  return walk(value) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), walk(item)]));
+  }
+  return value;
+}
