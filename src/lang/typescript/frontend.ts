@@ -1,0 +1,99 @@
+// The TypeScript/JavaScript frontend: one ts-morph Project per repository on an in-memory file
+// system, holding the prefiltered files plus what they import relatively, so names and clients
+// can be followed across modules. Nothing outside the workspace is ever read.
+import createDebug from 'debug';
+import { Project, ts, type SourceFile } from 'ts-morph';
+import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extractors/contract.js';
+import { resolveRelative } from './module-paths.js';
+import { TsResolver, VIRTUAL_ROOT } from './resolve.js';
+
+const debug = createDebug('eventgraph:lang:typescript');
+
+/** Bounds the import closure so a huge monorepo cannot make one scan unbounded. */
+const MAX_LOADED_FILES = 5000;
+
+export interface TsFile {
+  input: SourceInput;
+  source: SourceFile;
+  resolver: TsResolver;
+}
+
+export const typescriptFrontend: Frontend<TsFile> = {
+  language: 'typescript',
+  load(inputs, workspace) {
+    const project = new Project({
+      useInMemoryFileSystem: true,
+      skipFileDependencyResolution: true,
+      skipAddingFilesFromTsConfig: true,
+      compilerOptions: {
+        allowJs: true,
+        noLib: true,
+        noResolve: true,
+        skipLibCheck: true,
+        jsx: ts.JsxEmit.Preserve,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+      },
+    });
+    const loaded = loadClosure(project, inputs, workspace);
+    const resolver = new TsResolver(project, loaded);
+    const diagnostics: Diagnostic[] = [];
+    const files: TsFile[] = [];
+    for (const input of inputs) {
+      const source = loaded.get(input.path);
+      if (!source) continue;
+      diagnostics.push(...syntaxDiagnostics(project, source, input));
+      files.push({ input, source, resolver });
+    }
+    debug('%s: %d inputs, %d files loaded', workspace.repository, inputs.length, loaded.size);
+    return { files, diagnostics };
+  },
+  inputOf: (file) => file.input,
+};
+
+/** Adds the inputs and, transitively, the workspace files they import with a relative path. */
+function loadClosure(
+  project: Project,
+  inputs: readonly SourceInput[],
+  workspace: Workspace,
+): Map<string, SourceFile> {
+  const loaded = new Map<string, SourceFile>();
+  const texts = new Map<string, string>(inputs.map((i) => [i.path, i.text]));
+  const pending = inputs.map((i) => i.path);
+  const seen = new Set(pending);
+  const exists = (candidate: string) => workspace.files.has(candidate) || texts.has(candidate);
+
+  while (pending.length > 0 && loaded.size < MAX_LOADED_FILES) {
+    const relative = pending.shift() as string;
+    const text = texts.get(relative) ?? workspace.read(relative);
+    if (text === undefined) continue;
+    loaded.set(relative, project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }));
+
+    for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
+      const target = resolveRelative(relative, imported.fileName, exists);
+      if (target === undefined || seen.has(target)) continue;
+      seen.add(target);
+      pending.push(target);
+    }
+  }
+  return loaded;
+}
+
+/** The first parse error as a path:line diagnostic; the file is still extracted as far as it parsed. */
+function syntaxDiagnostics(project: Project, source: SourceFile, input: SourceInput): Diagnostic[] {
+  const program = project.getProgram().compilerObject;
+  const errors = program.getSyntacticDiagnostics(source.compilerNode);
+  const first = errors[0];
+  if (!first) return [];
+  const more = errors.length > 1 ? ` (and ${String(errors.length - 1)} more)` : '';
+  return [
+    {
+      severity: 'warning',
+      repository: input.repository,
+      file: input.path,
+      line: first.start === undefined ? undefined : source.getLineAndColumnAtPos(first.start).line,
+      message: `syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}${more}`,
+    },
+  ];
+}

@@ -1,0 +1,681 @@
+// Name resolution shared by every TypeScript/JavaScript extractor. Three questions:
+// what string does an expression hold (resolveName), where does a value come from
+// (traceOrigin: which library, constructor and factory calls), and who calls a wrapper
+// function whose parameter carries the name (nameSites). Never invents a name: what
+// cannot be followed comes back as its expression, marked dynamic.
+import {
+  Node,
+  SyntaxKind,
+  type CallExpression,
+  type ClassDeclaration,
+  type Expression,
+  type Identifier,
+  type NewExpression,
+  type ObjectLiteralExpression,
+  type ParameterDeclaration,
+  type Project,
+  type SourceFile,
+  type TypeNode,
+} from 'ts-morph';
+import type { ResolvedName } from '../../model/graph.js';
+import { resolveRelative } from './module-paths.js';
+
+/** Where the in-memory project keeps the workspace; paths below it are workspace paths. */
+export const VIRTUAL_ROOT = '/workspace/';
+
+/** Following more links than this means a cycle or code too indirect to be worth it. */
+const MAX_DEPTH = 24;
+const MAX_WRAPPER_DEPTH = 3;
+
+export type OriginStep =
+  | { kind: 'member'; name: string }
+  | { kind: 'call'; node: CallExpression }
+  | { kind: 'new'; node: NewExpression }
+  | { kind: 'type'; name: string };
+
+/** A value made from a library: `import { Kafka } from 'kafkajs'` then `new Kafka().producer()`. */
+export interface Origin {
+  module: string;
+  steps: OriginStep[];
+}
+
+/** Steps as tokens for matching: a member name, 'new', '()' or 'type Name'. */
+export function originTokens(origin: Origin): string[] {
+  return origin.steps.map((step) => {
+    switch (step.kind) {
+      case 'member':
+        return step.name;
+      case 'call':
+        return '()';
+      case 'new':
+        return 'new';
+      case 'type':
+        return `type ${step.name}`;
+    }
+  });
+}
+
+/** The last call or new expression of an origin whose callee is `member`, e.g. 'consumer'. */
+export function originCall(origin: Origin, member: string): CallExpression | NewExpression | undefined {
+  for (let i = origin.steps.length - 1; i > 0; i -= 1) {
+    const step = origin.steps[i];
+    const before = origin.steps[i - 1];
+    if (step && (step.kind === 'call' || step.kind === 'new') && before?.kind === 'member') {
+      if (before.name === member) return step.node;
+    }
+  }
+  return undefined;
+}
+
+type Value =
+  | { kind: 'origin'; origin: Origin }
+  | { kind: 'file'; file: SourceFile }
+  | { kind: 'node'; node: Node };
+
+/** A name at a publish site, and the call site of a wrapper when the name came through one. */
+export interface NameSite {
+  resolved: ResolvedName;
+  /** The outermost call of the wrapper function that supplied the name. */
+  site?: CallExpression;
+}
+
+export class TsResolver {
+  private callsByName: Map<string, CallExpression[]> | undefined;
+
+  constructor(
+    private readonly project: Project,
+    private readonly files: ReadonlyMap<string, SourceFile>,
+  ) {}
+
+  /** Workspace path of a loaded file. */
+  pathOf(node: Node): string {
+    const filePath = node.getSourceFile().getFilePath();
+    return filePath.startsWith(VIRTUAL_ROOT) ? filePath.slice(VIRTUAL_ROOT.length) : filePath;
+  }
+
+  // ---- names -----------------------------------------------------------------------------
+
+  /** The string an expression holds, or its text marked dynamic. */
+  resolveName(expression: Node): ResolvedName {
+    const resolved = this.nameOf(expression, 0);
+    if (resolved) return resolved;
+    const text = expression.getText();
+    return { name: text, dynamic: true, expression: text };
+  }
+
+  /** Like resolveName, expanded over the callers when the name is a wrapper's parameter. */
+  nameSites(expression: Node, depth = 0): NameSite[] {
+    const parameter = this.parameterOf(expression);
+    if (!parameter || depth >= MAX_WRAPPER_DEPTH) return [{ resolved: this.resolveName(expression) }];
+    const { declaration, index } = parameter;
+    const calls = this.callSitesOf(declaration.getParentOrThrow());
+    if (calls.length === 0) return [{ resolved: this.resolveName(expression) }];
+
+    return calls.flatMap((call): NameSite[] => {
+      const argument = call.getArguments()[index];
+      const fallback = declaration.getInitializer();
+      if (!argument) return fallback ? [{ resolved: this.resolveName(fallback), site: call }] : [];
+      return this.nameSites(argument, depth + 1).map((inner) => ({
+        resolved: inner.resolved,
+        site: inner.site ?? call,
+      }));
+    });
+  }
+
+  private nameOf(input: Node, depth: number): ResolvedName | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = strip(input);
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) {
+      return { name: node.getLiteralText(), dynamic: false };
+    }
+    if (Node.isNumericLiteral(node)) return { name: node.getText(), dynamic: false };
+    if (Node.isTemplateExpression(node)) return this.templateName(node, depth);
+
+    if (Node.isBinaryExpression(node)) {
+      const operator = node.getOperatorToken().getKind();
+      if (operator === SyntaxKind.PlusToken) {
+        return joinNames(this.nameOf(node.getLeft(), depth + 1), this.nameOf(node.getRight(), depth + 1));
+      }
+      if (operator === SyntaxKind.QuestionQuestionToken || operator === SyntaxKind.BarBarToken) {
+        const variable = environmentVariable(node.getLeft());
+        const fallback = this.nameOf(node.getRight(), depth + 1);
+        if (variable === undefined || !fallback || fallback.dynamic) return undefined;
+        return { name: fallback.name, dynamic: false, expression: node.getText(), override: variable };
+      }
+      return undefined;
+    }
+    const variable = environmentVariable(node);
+    if (variable !== undefined) {
+      return { name: node.getText(), dynamic: true, expression: node.getText(), override: variable };
+    }
+
+    if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
+      const value = this.evaluate(node, depth + 1, true);
+      if (value?.kind !== 'node' || value.node === node) return undefined;
+      const target = value.node;
+      if (Node.isEnumMember(target)) {
+        const initializer = target.getInitializer();
+        return initializer ? this.nameOf(initializer, depth + 1) : undefined;
+      }
+      if (Node.isExpression(target)) return this.nameOf(target, depth + 1);
+    }
+    return undefined;
+  }
+
+  private templateName(node: Node, depth: number): ResolvedName | undefined {
+    if (!Node.isTemplateExpression(node)) return undefined;
+    let name = node.getHead().getLiteralText();
+    let override: string | undefined;
+    for (const span of node.getTemplateSpans()) {
+      const part = this.nameOf(span.getExpression(), depth + 1);
+      if (!part || part.dynamic) return undefined;
+      override ??= part.override;
+      name += part.name + span.getLiteral().getLiteralText();
+    }
+    if (override === undefined) return { name, dynamic: false };
+    return { name, dynamic: false, expression: node.getText(), override };
+  }
+
+  /** The parameter an expression names, when it is one of the enclosing function's. */
+  private parameterOf(expression: Node): { declaration: ParameterDeclaration; index: number } | undefined {
+    const node = strip(expression);
+    if (!Node.isIdentifier(node)) return undefined;
+    const declaration = this.definitionOf(node);
+    if (!declaration || !Node.isParameterDeclaration(declaration)) return undefined;
+    if (!Node.isIdentifier(declaration.getNameNode())) return undefined;
+    return { declaration, index: parameterIndex(declaration) };
+  }
+
+  // ---- wrapper functions -----------------------------------------------------------------
+
+  /** Calls, among the loaded files, that provably reach this function. */
+  callSitesOf(fn: Node): CallExpression[] {
+    const name = functionName(fn);
+    if (name === undefined) return [];
+    const candidates = this.callIndex().get(name) ?? [];
+    return candidates.filter((call) => {
+      const inside = call.getSourceFile() === fn.getSourceFile() && fn.containsRange(call.getPos(), call.getEnd());
+      if (inside) return false;
+      const callee = this.evaluate(call.getExpression(), 0, false);
+      return callee?.kind === 'node' && callee.node === fn;
+    });
+  }
+
+  private callIndex(): Map<string, CallExpression[]> {
+    if (this.callsByName) return this.callsByName;
+    const index = new Map<string, CallExpression[]>();
+    for (const file of this.files.values()) {
+      for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        const callee = call.getExpression();
+        const name = Node.isIdentifier(callee)
+          ? callee.getText()
+          : Node.isPropertyAccessExpression(callee)
+            ? callee.getName()
+            : undefined;
+        if (name === undefined) continue;
+        const list = index.get(name) ?? [];
+        list.push(call);
+        index.set(name, list);
+      }
+    }
+    this.callsByName = index;
+    return index;
+  }
+
+  // ---- origins ---------------------------------------------------------------------------
+
+  /** The library value an expression holds, with the calls that made it. */
+  traceOrigin(expression: Node): Origin | undefined {
+    const value = this.evaluate(expression, 0, false);
+    return value?.kind === 'origin' ? value.origin : undefined;
+  }
+
+  /** The function an expression refers to (a handler argument), if it is one in the project. */
+  functionOf(expression: Node): Node | undefined {
+    const node = strip(expression);
+    if (isFunctionLike(node)) return node;
+    // `this.handle.bind(this)` is the method itself.
+    if (Node.isCallExpression(node)) {
+      const callee = node.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') {
+        return this.functionOf(callee.getExpression());
+      }
+      return undefined;
+    }
+    const value = this.evaluate(node, 0, false);
+    return value?.kind === 'node' && isFunctionLike(value.node) ? value.node : undefined;
+  }
+
+  /** Properties of an object literal, following constants, as name -> value expression. */
+  objectProperties(expression: Node | undefined): Map<string, Node> {
+    const properties = new Map<string, Node>();
+    if (!expression) return properties;
+    const node = strip(expression);
+    const value = Node.isObjectLiteralExpression(node) ? { kind: 'node' as const, node } : this.evaluate(node, 0, true);
+    if (value?.kind !== 'node' || !Node.isObjectLiteralExpression(value.node)) return properties;
+    for (const property of value.node.getProperties()) {
+      if (Node.isPropertyAssignment(property)) {
+        const key = propertyKey(property.getNameNode());
+        const initializer = property.getInitializer();
+        if (key !== undefined && initializer) properties.set(key, initializer);
+      } else if (Node.isShorthandPropertyAssignment(property)) {
+        properties.set(property.getName(), property.getNameNode());
+      } else if (Node.isMethodDeclaration(property)) {
+        properties.set(property.getName(), property);
+      } else if (Node.isSpreadAssignment(property)) {
+        for (const [key, inner] of this.objectProperties(property.getExpression())) properties.set(key, inner);
+      }
+    }
+    return properties;
+  }
+
+  /** A literal number, boolean or string an expression holds, following constants. */
+  literalOf(expression: Node | undefined): string | number | boolean | undefined {
+    if (!expression) return undefined;
+    const node = this.constantNode(expression);
+    if (Node.isNumericLiteral(node)) return node.getLiteralValue();
+    if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken) {
+      const operand = node.getOperand();
+      if (Node.isNumericLiteral(operand)) return -operand.getLiteralValue();
+    }
+    if (Node.isTrueLiteral(node)) return true;
+    if (Node.isFalseLiteral(node)) return false;
+    if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.AsteriskToken) {
+      const left = this.literalOf(node.getLeft());
+      const right = this.literalOf(node.getRight());
+      if (typeof left === 'number' && typeof right === 'number') return left * right;
+      return undefined;
+    }
+    const name = this.nameOf(node, 0);
+    return name && !name.dynamic ? name.name : undefined;
+  }
+
+  /** An expression with constants followed to their initializer. */
+  constantNode(expression: Node): Node {
+    const node = strip(expression);
+    if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return node;
+    const value = this.evaluate(node, 0, true);
+    return value?.kind === 'node' ? strip(value.node) : node;
+  }
+
+  /**
+   * Reduces an expression to what it holds: a library origin, a module, or a node of the
+   * project that cannot be reduced further (object literal, function, class, literal).
+   * `constants` restricts variables to `const` ones, as names must be.
+   */
+  private evaluate(expression: Node, depth: number, constants: boolean): Value | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = strip(expression);
+
+    if (Node.isIdentifier(node)) {
+      const definition = this.definitionOf(node);
+      return definition ? this.fromDefinition(definition, depth + 1, constants) : undefined;
+    }
+    if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
+      const key = Node.isPropertyAccessExpression(node)
+        ? node.getName()
+        : this.memberKey(node.getArgumentExpression());
+      if (key === undefined) return undefined;
+      const object = strip(node.getExpression());
+      if (object.getKind() === SyntaxKind.ThisKeyword) return this.thisMember(object, key, depth + 1);
+      const value = this.evaluate(object, depth + 1, constants);
+      return value ? this.memberOf(value, key, depth + 1, constants) : undefined;
+    }
+    if (Node.isCallExpression(node)) return this.evaluateCall(node, depth, constants);
+    if (Node.isNewExpression(node)) {
+      const callee = this.evaluate(node.getExpression(), depth + 1, constants);
+      if (callee?.kind === 'origin') return withStep(callee.origin, { kind: 'new', node });
+      return { kind: 'node', node };
+    }
+    return { kind: 'node', node };
+  }
+
+  private evaluateCall(node: CallExpression, depth: number, constants: boolean): Value | undefined {
+    const callee = strip(node.getExpression());
+    const first = node.getArguments()[0];
+    if (Node.isIdentifier(callee) && callee.getText() === 'require' && first && isStringLike(first)) {
+      return this.moduleValue(node.getSourceFile(), first.getLiteralText());
+    }
+    if (Node.isImportExpression(callee) && first && isStringLike(first)) {
+      return this.moduleValue(node.getSourceFile(), first.getLiteralText());
+    }
+    const value = this.evaluate(callee, depth + 1, constants);
+    if (value?.kind === 'origin') return withStep(value.origin, { kind: 'call', node });
+    // A factory of the project (`export function createProducer() { return kafka.producer() }`).
+    if (value?.kind === 'node' && isFunctionLike(value.node)) {
+      const returned = returnedExpression(value.node);
+      return returned ? this.evaluate(returned, depth + 1, constants) : undefined;
+    }
+    return undefined;
+  }
+
+  private memberKey(argument: Node | undefined): string | undefined {
+    if (!argument) return undefined;
+    const name = this.nameOf(argument, 0);
+    return name && !name.dynamic ? name.name : undefined;
+  }
+
+  private memberOf(value: Value, key: string, depth: number, constants: boolean): Value | undefined {
+    if (value.kind === 'origin') return withStep(value.origin, { kind: 'member', name: key });
+    if (value.kind === 'file') return this.exportedValue(value.file, key, depth + 1, constants);
+
+    const container = value.node;
+    if (Node.isObjectLiteralExpression(container)) {
+      return this.objectMember(container, key, depth + 1, constants);
+    }
+    if (Node.isEnumDeclaration(container)) {
+      const member = container.getMember(key);
+      return member ? { kind: 'node', node: member } : undefined;
+    }
+    if (Node.isClassDeclaration(container)) {
+      const property = container.getStaticProperty(key);
+      if (property && Node.isPropertyDeclaration(property)) {
+        const initializer = property.getInitializer();
+        return initializer ? this.evaluate(initializer, depth + 1, constants) : undefined;
+      }
+      const method = container.getStaticMethod(key);
+      return method ? { kind: 'node', node: method } : undefined;
+    }
+    // An instance of a class of the project: `new OrderEvents().publish`.
+    if (Node.isNewExpression(container)) {
+      const classValue = this.evaluate(container.getExpression(), depth + 1, constants);
+      if (classValue?.kind === 'node' && Node.isClassDeclaration(classValue.node)) {
+        return this.instanceMember(classValue.node, key, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  private objectMember(
+    object: ObjectLiteralExpression,
+    key: string,
+    depth: number,
+    constants: boolean,
+  ): Value | undefined {
+    const property = object.getProperty(key);
+    if (!property) return undefined;
+    if (Node.isPropertyAssignment(property)) {
+      const initializer = property.getInitializer();
+      return initializer ? this.evaluate(initializer, depth + 1, constants) : undefined;
+    }
+    if (Node.isShorthandPropertyAssignment(property)) {
+      return this.evaluate(property.getNameNode(), depth + 1, constants);
+    }
+    if (Node.isMethodDeclaration(property)) return { kind: 'node', node: property };
+    return undefined;
+  }
+
+  /** `this.key` inside a class: a method, a field initializer or an assignment to the field. */
+  private thisMember(thisNode: Node, key: string, depth: number): Value | undefined {
+    const owner = thisNode.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+    if (!owner || !Node.isClassDeclaration(owner)) return undefined;
+    return this.instanceMember(owner, key, depth);
+  }
+
+  private instanceMember(owner: ClassDeclaration, key: string, depth: number): Value | undefined {
+    const method = owner.getInstanceMethod(key);
+    if (method) return { kind: 'node', node: method };
+
+    const property = owner.getInstanceProperty(key);
+    if (property && Node.isPropertyDeclaration(property)) {
+      const initializer = property.getInitializer();
+      if (initializer) return this.evaluate(initializer, depth + 1, false);
+    }
+    for (const assignment of owner.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+      const left = assignment.getLeft();
+      if (!Node.isPropertyAccessExpression(left) || left.getName() !== key) continue;
+      if (left.getExpression().getKind() !== SyntaxKind.ThisKeyword) continue;
+      const value = this.evaluate(assignment.getRight(), depth + 1, false);
+      if (value) return value;
+    }
+
+    // Injected clients: `constructor(private readonly producer: Producer)` or a typed field.
+    const typed =
+      property && (Node.isPropertyDeclaration(property) || Node.isParameterDeclaration(property))
+        ? property.getTypeNode()
+        : undefined;
+    return typed ? this.typeValue(typed) : undefined;
+  }
+
+  private typeValue(typeNode: TypeNode): Value | undefined {
+    if (Node.isUnionTypeNode(typeNode)) {
+      for (const member of typeNode.getTypeNodes()) {
+        const value = this.typeValue(member);
+        if (value) return value;
+      }
+      return undefined;
+    }
+    if (!Node.isTypeReference(typeNode)) return undefined;
+    const typeName = typeNode.getTypeName();
+    if (Node.isIdentifier(typeName)) {
+      const definition = this.definitionOf(typeName);
+      const value = definition ? this.fromDefinition(definition, 1, false) : undefined;
+      if (value?.kind !== 'origin') return undefined;
+      const steps = value.origin.steps.filter((s) => s.kind !== 'member');
+      return { kind: 'origin', origin: { module: value.origin.module, steps: [...steps, { kind: 'type', name: typeName.getText() }] } };
+    }
+    const left = typeName.getLeft();
+    if (!Node.isIdentifier(left)) return undefined;
+    const definition = this.definitionOf(left);
+    const value = definition ? this.fromDefinition(definition, 1, false) : undefined;
+    if (value?.kind !== 'origin' || value.origin.steps.length > 0) return undefined;
+    const name = typeName.getRight().getText();
+    return { kind: 'origin', origin: { module: value.origin.module, steps: [{ kind: 'type', name }] } };
+  }
+
+  private fromDefinition(definition: Node, depth: number, constants: boolean): Value | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const file = definition.getSourceFile();
+
+    if (Node.isImportSpecifier(definition)) {
+      const specifier = definition.getImportDeclaration().getModuleSpecifierValue();
+      const module = this.moduleValue(file, specifier);
+      const imported = definition.getAliasNode() ? definition.getNameNode().getText() : definition.getName();
+      return module ? this.memberOf(module, imported, depth + 1, constants) : undefined;
+    }
+    if (Node.isImportClause(definition)) {
+      const declaration = definition.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
+      if (!declaration) return undefined;
+      const module = this.moduleValue(file, declaration.getModuleSpecifierValue());
+      // A CommonJS library's default import is the module itself.
+      if (module?.kind === 'file') return this.exportedValue(module.file, 'default', depth + 1, constants);
+      return module;
+    }
+    if (Node.isNamespaceImport(definition)) {
+      const declaration = definition.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
+      return declaration ? this.moduleValue(file, declaration.getModuleSpecifierValue()) : undefined;
+    }
+    if (Node.isVariableDeclaration(definition)) return this.variableValue(definition, depth, constants);
+    if (Node.isBindingElement(definition)) {
+      const pattern = definition.getParent();
+      const declaration = pattern.getParent();
+      if (!Node.isObjectBindingPattern(pattern) || !Node.isVariableDeclaration(declaration)) return undefined;
+      const initializer = declaration.getInitializer();
+      if (!initializer) return undefined;
+      const source = this.evaluate(initializer, depth + 1, constants);
+      const key = definition.getPropertyNameNode()?.getText() ?? definition.getName();
+      return source ? this.memberOf(source, key, depth + 1, constants) : undefined;
+    }
+    if (Node.isParameterDeclaration(definition)) return this.parameterValue(definition, depth);
+    if (Node.isPropertyDeclaration(definition) || Node.isPropertyAssignment(definition)) {
+      const initializer = definition.getInitializer();
+      return initializer ? this.evaluate(initializer, depth + 1, constants) : undefined;
+    }
+    if (Node.isShorthandPropertyAssignment(definition)) {
+      return this.evaluate(definition.getNameNode(), depth + 1, constants);
+    }
+    if (Node.isExportAssignment(definition)) {
+      return this.evaluate(definition.getExpression(), depth + 1, constants);
+    }
+    if (Node.isSourceFile(definition)) return { kind: 'file', file: definition };
+    if (Node.isExpression(definition)) return this.evaluate(definition, depth + 1, constants);
+    return { kind: 'node', node: definition };
+  }
+
+  private variableValue(definition: Node, depth: number, constants: boolean): Value | undefined {
+    if (!Node.isVariableDeclaration(definition)) return undefined;
+    const isConst = definition.getVariableStatement()?.getDeclarationKind() === 'const';
+    if (constants && !isConst) return undefined;
+    const initializer = definition.getInitializer();
+    if (initializer) return this.evaluate(initializer, depth + 1, constants);
+
+    // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
+    const name = definition.getName();
+    for (const assignment of definition.getSourceFile().getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+      const left = assignment.getLeft();
+      if (!Node.isIdentifier(left) || left.getText() !== name) continue;
+      if (this.definitionOf(left) !== definition) continue;
+      return this.evaluate(assignment.getRight(), depth + 1, false);
+    }
+    const typeNode = definition.getTypeNode();
+    return typeNode ? this.typeValue(typeNode) : undefined;
+  }
+
+  /** A callback's parameter holds the result of the call it was passed to. */
+  private parameterValue(parameter: ParameterDeclaration, depth: number): Value | undefined {
+    const fn = parameter.getParent();
+    const call = fn.getParent();
+    const index = parameterIndex(parameter);
+    if (Node.isCallExpression(call) && isFunctionLike(fn) && call.getArguments().includes(fn as Expression)) {
+      const callee = call.getExpression();
+      // `connect(url).then((connection) => ...)` holds what the promise resolves to.
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'then' && index === 0) {
+        return this.evaluate(callee.getExpression(), depth + 1, false);
+      }
+      // Node-style callbacks `(err, channel) => ...` receive the result second.
+      const errorFirst = /^err(or)?$/i.test(parameter.getName());
+      if (!errorFirst && index <= 1) {
+        const value = this.evaluate(call, depth + 1, false);
+        if (value) return value;
+      }
+    }
+    const typeNode = parameter.getTypeNode();
+    const typed = typeNode ? this.typeValue(typeNode) : undefined;
+    return typed ?? { kind: 'node', node: parameter };
+  }
+
+  private exportedValue(file: SourceFile, name: string, depth: number, constants: boolean): Value | undefined {
+    const declaration = file.getExportedDeclarations().get(name)?.[0];
+    if (declaration) return this.fromDefinition(declaration, depth + 1, constants);
+
+    // CommonJS: `module.exports = { producer }`, `exports.producer = ...`.
+    for (const assignment of file.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+      const left = assignment.getLeft().getText();
+      if (left === 'module.exports') {
+        const value = this.evaluate(assignment.getRight(), depth + 1, constants);
+        if (name === 'default' || !value) return value;
+        return this.memberOf(value, name, depth + 1, constants);
+      }
+      if (left === `module.exports.${name}` || left === `exports.${name}`) {
+        return this.evaluate(assignment.getRight(), depth + 1, constants);
+      }
+    }
+    return undefined;
+  }
+
+  private moduleValue(from: SourceFile, specifier: string): Value | undefined {
+    if (!specifier.startsWith('.')) return { kind: 'origin', origin: { module: specifier, steps: [] } };
+    const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
+    const file = target === undefined ? undefined : this.files.get(target);
+    return file ? { kind: 'file', file } : undefined;
+  }
+
+  /** The declaration an identifier refers to, as the binder sees it. */
+  definitionOf(identifier: Identifier): Node | undefined {
+    const parent = identifier.getParent();
+    const symbol =
+      Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === identifier
+        ? this.project.getTypeChecker().getShorthandAssignmentValueSymbol(parent)
+        : identifier.getSymbol();
+    return symbol?.getDeclarations()[0];
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------------------
+
+/** Removes what does not change a value: parentheses, await, type assertions. */
+export function strip(node: Node): Node {
+  let current = node;
+  for (;;) {
+    if (
+      Node.isParenthesizedExpression(current) ||
+      Node.isAwaitExpression(current) ||
+      Node.isAsExpression(current) ||
+      Node.isTypeAssertion(current) ||
+      Node.isNonNullExpression(current) ||
+      Node.isSatisfiesExpression(current)
+    ) {
+      current = current.getExpression();
+      continue;
+    }
+    return current;
+  }
+}
+
+export function isFunctionLike(node: Node): boolean {
+  return (
+    Node.isFunctionDeclaration(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isArrowFunction(node) ||
+    Node.isMethodDeclaration(node)
+  );
+}
+
+/** The name a function is called by: its own, or the variable or property holding it. */
+export function functionName(fn: Node): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
+  const parent = fn.getParent();
+  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent)) return parent.getName();
+  if (Node.isFunctionExpression(fn)) return fn.getName();
+  return undefined;
+}
+
+function returnedExpression(fn: Node): Node | undefined {
+  if (Node.isArrowFunction(fn)) {
+    const body = fn.getBody();
+    if (!Node.isBlock(body)) return body;
+  }
+  const statement = fn.getFirstDescendantByKind(SyntaxKind.ReturnStatement);
+  return statement?.getExpression();
+}
+
+function withStep(origin: Origin, step: OriginStep): Value {
+  return { kind: 'origin', origin: { module: origin.module, steps: [...origin.steps, step] } };
+}
+
+function parameterIndex(parameter: ParameterDeclaration): number {
+  const fn = parameter.getParent();
+  return 'getParameters' in fn ? fn.getParameters().indexOf(parameter) : -1;
+}
+
+function isStringLike(node: Node): node is Node & { getLiteralText(): string } {
+  return Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node);
+}
+
+function propertyKey(name: Node): string | undefined {
+  if (Node.isIdentifier(name) || Node.isPrivateIdentifier(name)) return name.getText();
+  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name)) return name.getLiteralText();
+  if (Node.isNumericLiteral(name)) return name.getText();
+  return undefined;
+}
+
+/** 'X' for `process.env.X` or `process.env['X']`. */
+function environmentVariable(expression: Node): string | undefined {
+  const node = strip(expression);
+  if (!Node.isPropertyAccessExpression(node) && !Node.isElementAccessExpression(node)) return undefined;
+  if (node.getExpression().getText() !== 'process.env') return undefined;
+  if (Node.isPropertyAccessExpression(node)) return node.getName();
+  const argument = node.getArgumentExpression();
+  return argument && isStringLike(argument) ? argument.getLiteralText() : undefined;
+}
+
+function joinNames(left: ResolvedName | undefined, right: ResolvedName | undefined): ResolvedName | undefined {
+  if (!left || !right || left.dynamic || right.dynamic) return undefined;
+  const override = left.override ?? right.override;
+  return override === undefined
+    ? { name: left.name + right.name, dynamic: false }
+    : { name: left.name + right.name, dynamic: false, override };
+}

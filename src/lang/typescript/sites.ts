@@ -1,0 +1,87 @@
+// What every TypeScript extractor does around a call: find method calls by name, place
+// evidence, and decide who publishes (the Service owning the file, or a Handler or Job the
+// same extractor registered around the call).
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import {
+  evidenceAt,
+  formatEvidence,
+  ref,
+  type Evidence,
+  type NodeRef,
+  type ResolvedName,
+  type SourceLocation,
+} from '../../model/graph.js';
+import type { TsFile } from './frontend.js';
+import { strip } from './resolve.js';
+
+export interface MethodCall {
+  call: CallExpression;
+  /** The object the method is called on: `producer` in `producer.send(...)`. */
+  object: Node;
+  method: string;
+}
+
+/** Calls `x.method(...)` in the file whose method is one of `methods`. */
+export function methodCalls(file: TsFile, methods: ReadonlySet<string>): MethodCall[] {
+  const found: MethodCall[] = [];
+  for (const call of file.source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = strip(call.getExpression());
+    if (!Node.isPropertyAccessExpression(callee)) continue;
+    const method = callee.getName();
+    if (methods.has(method)) found.push({ call, object: callee.getExpression(), method });
+  }
+  return found;
+}
+
+/** The location of the file a node sits in (wrapper call sites may be in other files). */
+export function locationOf(file: TsFile, node: Node): SourceLocation {
+  return { repository: file.input.repository, file: file.resolver.pathOf(node) };
+}
+
+export function evidenceOf(file: TsFile, node: Node): Evidence {
+  return evidenceAt(locationOf(file, node), node.getStartLineNumber());
+}
+
+/** Handler or Job registered around a node by the same extractor, else the owning Service. */
+export function publisherOf(file: TsFile, node: Node, handlers: ReadonlyMap<Node, NodeRef>): NodeRef {
+  for (const ancestor of node.getAncestors()) {
+    const handler = handlers.get(ancestor);
+    if (handler) return handler;
+  }
+  return ref.serviceOf(locationOf(file, node));
+}
+
+export interface PublishTarget {
+  resolved: ResolvedName;
+  evidence: Evidence;
+  publisher: NodeRef;
+  /** The call inside the wrapper, as path:line, when the name came from a caller. */
+  via?: string;
+}
+
+/**
+ * One target per name that reaches a publish call: the name itself, or, when it is a
+ * parameter of a wrapper function, the name each caller passes, with the caller as evidence.
+ */
+export function publishTargets(
+  file: TsFile,
+  nameExpression: Node,
+  call: Node,
+  handlers: ReadonlyMap<Node, NodeRef>,
+): PublishTarget[] {
+  return file.resolver.nameSites(nameExpression).map((site) => {
+    const at = site.site ?? call;
+    const target: PublishTarget = {
+      resolved: site.resolved,
+      evidence: evidenceOf(file, at),
+      publisher: publisherOf(file, at, handlers),
+    };
+    if (site.site) target.via = formatEvidence(evidenceOf(file, call));
+    return target;
+  });
+}
+
+/** Source text of a node on one line, for properties such as a message key. */
+export function compactText(node: Node): string {
+  return node.getText().replace(/\s+/g, ' ');
+}
