@@ -11,7 +11,11 @@ const UNSAFE_IN_CODE = /[|`<>]/;
 
 // The punctuation that can start markup in the middle of a line. Backslash-escaped ASCII
 // punctuation is literal in CommonMark, and GFM tables honour `\|` even inside other spans.
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]<>|~&#]/g;
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~#]/g;
+
+// '<', '>' and '&' become entities: no '<' reaches the output, and no renderer, strict or
+// lax about backslash escapes, can read a tag or an entity into a name.
+const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 
 /** One line of text: control characters and line breaks become single spaces. */
 export function oneLine(text: string): string {
@@ -20,7 +24,9 @@ export function oneLine(text: string): string {
 
 /** Text shown as is: Markdown punctuation escaped so it renders literally. */
 export function text(value: string): string {
-  return oneLine(value).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+  return oneLine(value)
+    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+    .replace(/[<>&]/g, (c) => ENTITIES[c] ?? c);
 }
 
 /** A name in backticks, or escaped text when a code span cannot hold it safely. */

@@ -14,10 +14,17 @@ const SECRET_PARAMETER =
 /** The text with the secret parts of connection strings replaced by `***`. */
 export function redact(text: string): string {
   return text
-    .replace(URL_USERINFO, (_match, scheme: string, user: string, secret: string) =>
-      secret === '' ? `${scheme}${user}:@` : `${scheme}${user}:${MASK}@`,
+    .replace(URL_USERINFO, (match, scheme: string, user: string, secret: string) =>
+      secret === '' || isMasked(secret) ? match : `${scheme}${user}:${MASK}@`,
     )
-    .replace(SECRET_PARAMETER, (_match, key: string) => `${key}${MASK}`);
+    .replace(SECRET_PARAMETER, (match, key: string, secret: string) =>
+      isMasked(secret) ? match : `${key}${MASK}`,
+    );
+}
+
+// Redacting twice changes nothing, even after Markdown escaped the mask as `\*\*\*`.
+function isMasked(secret: string): boolean {
+  return /^(?:\\?\*){3}$/.test(secret);
 }
 
 /** A copy of a JSON-like value with every string in it (keys too) redacted. */

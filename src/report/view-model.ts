@@ -60,8 +60,13 @@ export function buildViewModel(
   gaps: readonly GapFinding[],
   options: ViewModelOptions = {},
 ): ReportView {
+  const sorted: Graph = {
+    repositories: graph.repositories,
+    nodes: [...graph.nodes].sort((a, b) => compareText(a.id, b.id)),
+    edges: [...graph.edges].sort((a, b) => compareText(a.id, b.id)),
+  };
   const context = new ReportContext(
-    redactDeep(graph),
+    redactDeep(sorted),
     redactDeep([...patterns]),
     redactDeep([...gaps]),
     options.evidenceLimit ?? 3,
