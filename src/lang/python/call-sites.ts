@@ -1,0 +1,87 @@
+// Helpers the Python extractors share: evidence for a node, the calls of a module (queried
+// once), and wrapper expansion, which turns a library call whose arguments are parameters of
+// the enclosing function into one view per call site of that function.
+import { evidenceAtRow, type Evidence, type SourceLocation } from '../../model/graph.js';
+import type { PyFile } from './frontend.js';
+import type { PyModule } from './module-index.js';
+import type { Located } from './resolve.js';
+import { enclosingFunction, functionName, parametersOf } from './syntax.js';
+import { runQuery, type Captures, type SyntaxNode } from './tree-sitter.js';
+
+export function locationOf(file: PyFile, module: PyModule = file.module): SourceLocation {
+  return { repository: file.input.repository, file: module.path };
+}
+
+export function evidenceOf(file: PyFile, node: SyntaxNode, module: PyModule = file.module): Evidence {
+  return evidenceAtRow(locationOf(file, module), node.startPosition.row);
+}
+
+const callCache = new WeakMap<PyModule, Captures[]>();
+
+/** The `calls.scm` matches of a module, run once and shared by all extractors. */
+export function callsIn(module: PyModule): Captures[] {
+  let calls = callCache.get(module);
+  if (!calls) {
+    calls = runQuery('calls', module.root);
+    callCache.set(module, calls);
+  }
+  return calls;
+}
+
+/** A library call seen either where it is written or at a call site of its wrapper. */
+export interface CallView {
+  /** Arguments by role, each located in the module that holds it. */
+  values: Map<string, Located>;
+  /** Where the evidence points: the call itself, or the call of the wrapper. */
+  at: Located;
+  /** The function holding the wrapper call, when the view is a call site. */
+  caller?: string;
+}
+
+/**
+ * When an argument is a parameter of the enclosing function, the function wraps the library
+ * call: one view per call site found in the project, with that site's arguments. Without call
+ * sites (or parameters) the call is seen as written, parameters falling back to defaults.
+ */
+export function expandWrapper(
+  file: PyFile,
+  call: SyntaxNode,
+  roles: Record<string, SyntaxNode | undefined>,
+): CallView[] {
+  const here = new Map<string, Located>();
+  for (const [role, node] of Object.entries(roles)) if (node) here.set(role, { module: file.module, node });
+  const fn = enclosingFunction(call);
+  if (!fn) return [{ values: here, at: { module: file.module, node: call } }];
+  const parameters = new Map(parametersOf(fn).map((p) => [p.name, p]));
+  const wrapped = [...here].filter(([, v]) => v.node.type === 'identifier' && parameters.has(v.node.text)
+    && file.resolver.bind(file.module, v.node)?.kind === 'parameter');
+  if (wrapped.length === 0) return [{ values: here, at: { module: file.module, node: call } }];
+
+  const views: CallView[] = [];
+  for (const site of file.resolver.callsOf(file.module, fn)) {
+    const values = new Map(here);
+    for (const [role, located] of wrapped) {
+      const parameter = parameters.get(located.node.text);
+      const given = parameter ? file.resolver.argumentFor(site, fn, parameter) : undefined;
+      const fallback = parameter?.defaultValue;
+      if (given) values.set(role, given);
+      else if (fallback) values.set(role, { module: file.module, node: fallback });
+    }
+    views.push({ values, at: { module: site.module, node: site.call }, caller: site.caller });
+  }
+  if (views.length > 0) return views;
+  const defaults = new Map(here);
+  for (const [role, located] of wrapped) {
+    const fallback = parameters.get(located.node.text)?.defaultValue;
+    if (fallback) defaults.set(role, { module: file.module, node: fallback });
+  }
+  return [{ values: defaults, at: { module: file.module, node: call } }];
+}
+
+/** The handler name for code outside any function: the script's file name. */
+export function enclosingName(module: PyModule, node: SyntaxNode): string {
+  const fn = enclosingFunction(node);
+  if (fn) return functionName(fn);
+  const base = module.path.split('/').pop() ?? module.path;
+  return base.replace(/\.py$/, '');
+}

@@ -1,0 +1,9 @@
+// The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
+import type { LanguagePlugin } from '../../extractors/contract.js';
+import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { pythonFrontend, type PyFile } from './frontend.js';
+
+export const pythonPlugin: LanguagePlugin<PyFile> = {
+  frontend: pythonFrontend,
+  extractors: [pikaExtractor],
+};

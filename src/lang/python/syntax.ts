@@ -1,0 +1,160 @@
+// Small readings of tree-sitter-python nodes shared by the resolver and the extractors.
+import type { SyntaxNode } from './tree-sitter.js';
+
+/** A call's argument by position or keyword, as pika and Celery accept both. */
+export function argument(
+  args: SyntaxNode | null | undefined,
+  position: number | undefined,
+  keyword?: string,
+): SyntaxNode | undefined {
+  if (!args) return undefined;
+  if (keyword !== undefined) {
+    const named = keywordArgument(args, keyword);
+    if (named) return named;
+  }
+  if (position === undefined) return undefined;
+  let index = 0;
+  for (const child of args.namedChildren) {
+    if (child.type === 'keyword_argument' || child.type === 'comment') continue;
+    // After `*args` positions are unknown.
+    if (child.type === 'list_splat' || child.type === 'dictionary_splat') return undefined;
+    if (index === position) return child;
+    index += 1;
+  }
+  return undefined;
+}
+
+export function keywordArgument(args: SyntaxNode, keyword: string): SyntaxNode | undefined {
+  for (const child of args.namedChildren) {
+    if (child.type !== 'keyword_argument') continue;
+    if (child.childForFieldName('name')?.text === keyword) return child.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+export function positionalArguments(args: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!args) return [];
+  const positional: SyntaxNode[] = [];
+  for (const child of args.namedChildren) {
+    if (child.type === 'keyword_argument' || child.type === 'comment') continue;
+    if (child.type === 'list_splat' || child.type === 'dictionary_splat') break;
+    positional.push(child);
+  }
+  return positional;
+}
+
+export function keywordNames(args: SyntaxNode | null | undefined): string[] {
+  if (!args) return [];
+  return args.namedChildren
+    .filter((c) => c.type === 'keyword_argument')
+    .map((c) => c.childForFieldName('name')?.text ?? '');
+}
+
+/** The innermost function definition around a node. */
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'function_definition') return current;
+  }
+  return undefined;
+}
+
+/** The class a method belongs to, when the function is defined directly in a class body. */
+export function classOfMethod(fn: SyntaxNode): SyntaxNode | undefined {
+  let parent = fn.parent;
+  if (parent?.type === 'decorated_definition') parent = parent.parent;
+  if (parent?.type === 'block' && parent.parent?.type === 'class_definition') return parent.parent;
+  return undefined;
+}
+
+export function functionName(fn: SyntaxNode): string {
+  return fn.childForFieldName('name')?.text ?? '<function>';
+}
+
+export interface Parameter {
+  name: string;
+  node: SyntaxNode;
+  index: number;
+  annotation?: SyntaxNode;
+  defaultValue?: SyntaxNode;
+}
+
+export function parametersOf(fn: SyntaxNode): Parameter[] {
+  const list = fn.childForFieldName('parameters');
+  if (!list) return [];
+  const parameters: Parameter[] = [];
+  for (const child of list.namedChildren) {
+    const index = parameters.length;
+    if (child.type === 'identifier') {
+      parameters.push({ name: child.text, node: child, index });
+      continue;
+    }
+    const nameNode =
+      child.type === 'typed_parameter'
+        ? child.namedChildren.find((c) => c.type === 'identifier')
+        : child.childForFieldName('name');
+    if (!nameNode || nameNode.type !== 'identifier') continue;
+    const annotation = child.childForFieldName('type') ?? undefined;
+    const defaultValue = child.childForFieldName('value') ?? undefined;
+    parameters.push({ name: nameNode.text, node: child, index, annotation, defaultValue });
+  }
+  return parameters;
+}
+
+/** The text of a plain string literal (no interpolation), or undefined. */
+export function stringLiteral(node: SyntaxNode): string | undefined {
+  if (node.type === 'concatenated_string') {
+    const parts = node.namedChildren.map(stringLiteral);
+    return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+  }
+  if (node.type !== 'string') return undefined;
+  let value = '';
+  for (const child of node.namedChildren) {
+    if (child.type === 'string_content') value += child.text;
+    else if (child.type === 'escape_sequence') value += unescape(child.text);
+    else if (child.type === 'interpolation') return undefined;
+  }
+  return value;
+}
+
+function unescape(sequence: string): string {
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+  return simple[sequence.slice(1)] ?? sequence;
+}
+
+/** Number and boolean literals. */
+export function scalarLiteral(node: SyntaxNode): number | boolean | undefined {
+  if (node.type === 'true') return true;
+  if (node.type === 'false') return false;
+  if (node.type === 'integer' || node.type === 'float') {
+    const value = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(value) ? value : undefined;
+  }
+  if (node.type === 'unary_operator' && node.text.startsWith('-')) {
+    const inner = node.namedChildren[0];
+    const value = inner ? scalarLiteral(inner) : undefined;
+    return typeof value === 'number' ? -value : undefined;
+  }
+  return undefined;
+}
+
+export function isInsideLoop(node: SyntaxNode, stopAt?: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent; current && current !== stopAt; current = current.parent) {
+    if (current.type === 'for_statement' || current.type === 'while_statement') return current;
+    if (current.type === 'function_definition') return undefined;
+  }
+  return undefined;
+}
+
+/** Descendants of a node, not entering nested function or class definitions. */
+export function ownDescendants(node: SyntaxNode, type: string): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const visit = (current: SyntaxNode) => {
+    for (const child of current.namedChildren) {
+      if (child.type === 'function_definition' || child.type === 'class_definition') continue;
+      if (child.type === type) found.push(child);
+      visit(child);
+    }
+  };
+  visit(node);
+  return found;
+}

@@ -1,0 +1,85 @@
+// The one place that loads tree-sitter and its Python grammar (CommonJS packages), parses text
+// and runs the query files in ./queries. Extractors never see the parser, only syntax nodes.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type TreeSitter from 'tree-sitter';
+
+const require = createRequire(import.meta.url);
+const Parser = require('tree-sitter') as typeof TreeSitter;
+const Python = require('tree-sitter-python') as TreeSitter.Language;
+
+export type SyntaxNode = TreeSitter.SyntaxNode;
+export type Tree = TreeSitter.Tree;
+/** One query match: capture name to node (the last node when a name repeats). */
+export type Captures = Record<string, SyntaxNode | undefined>;
+
+export type QueryName =
+  | 'imports'
+  | 'calls'
+  | 'decorated-functions'
+  | 'assignments'
+  | 'functions'
+  | 'loops';
+
+// Chunks keep tree-sitter from receiving one very large string, which some versions reject.
+const CHUNK = 16 * 1024;
+
+let parser: TreeSitter | undefined;
+
+export function parsePython(text: string): Tree {
+  parser ??= createParser();
+  return parser.parse((index) => (index < text.length ? text.slice(index, index + CHUNK) : null));
+}
+
+function createParser(): TreeSitter {
+  const created = new Parser();
+  created.setLanguage(Python);
+  return created;
+}
+
+/** The first ERROR or MISSING node, for a diagnostic; undefined when the tree is clean. */
+export function firstSyntaxError(root: SyntaxNode): SyntaxNode | undefined {
+  if (!root.hasError) return undefined;
+  let node = root;
+  for (;;) {
+    const next = node.children.find((child) => child.hasError || child.isMissing);
+    if (!next) return node;
+    if (next.type === 'ERROR' || next.isMissing) return next;
+    node = next;
+  }
+}
+
+const compiled = new Map<QueryName, TreeSitter.Query>();
+
+/** Runs a query file on a subtree and returns one capture record per match. */
+export function runQuery(name: QueryName, node: SyntaxNode): Captures[] {
+  let query = compiled.get(name);
+  if (!query) {
+    const source = readFileSync(path.join(queriesDirectory(), `${name}.scm`), 'utf8');
+    query = new Parser.Query(Python, source);
+    compiled.set(name, query);
+  }
+  return query.matches(node).map((match) => {
+    const captures: Captures = {};
+    for (const capture of match.captures) captures[capture.name] = capture.node;
+    return captures;
+  });
+}
+
+let queriesPath: string | undefined;
+
+// tsc does not copy .scm files: from src/ (vitest) or dist/src/ (built), walk up to the
+// package root and read the query files from the source tree, which ships with the package.
+function queriesDirectory(): string {
+  if (queriesPath) return queriesPath;
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(directory, 'package.json'))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('eventgraph package root not found for queries');
+    directory = parent;
+  }
+  queriesPath = path.join(directory, 'src', 'lang', 'python', 'queries');
+  return queriesPath;
+}
