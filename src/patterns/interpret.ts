@@ -1,0 +1,206 @@
+// One interpreter per query file: rows in, findings with a one-line summary out. The query
+// already decided what qualifies; an interpreter only names, groups and words it.
+import type { Evidence, GapFinding, PatternFinding } from '../model/graph.js';
+import type { StoreRow } from '../store/store.js';
+import {
+  displayName,
+  evidenceOf,
+  numberOf,
+  strings,
+  subjects,
+  text,
+  uniqueEvidence,
+} from './rows.js';
+
+export interface Interpreted {
+  patterns: PatternFinding[];
+  gaps: GapFinding[];
+}
+
+export type Interpreter = (rows: readonly StoreRow[]) => Interpreted;
+
+const sorted = (values: string[]): string[] => [...values].sort();
+const list = (values: string[]): string => sorted(values).join(', ');
+const plural = (count: number, one: string, many: string): string =>
+  `${String(count)} ${count === 1 ? one : many}`;
+
+function patternsOnly(
+  id: PatternFinding['id'],
+  summarize: (row: StoreRow) => string,
+  subjectColumn = 'subjects',
+  evidenceColumns: string[] = ['evidence'],
+): Interpreter {
+  return (rows) => ({
+    patterns: rows.map((row) => ({
+      id,
+      subjects: subjects(strings(row, subjectColumn)),
+      summary: summarize(row),
+      evidence: evidenceOf(row, ...evidenceColumns),
+    })),
+    gaps: [],
+  });
+}
+
+const fanOut = patternsOnly('fan-out', (row) => {
+  const name = text(row, 'channelName') ?? '';
+  const parts: string[] = [];
+  const audiences = numberOf(row, 'audienceCount');
+  if (audiences >= 2) {
+    const groupsOnly = strings(row, 'groups').length === audiences;
+    const kind = groupsOnly ? 'consumer groups' : 'independent consumers';
+    const names = strings(row, 'audiences').map(displayName);
+    parts.push(`${name} is consumed by ${String(audiences)} ${kind}: ${list(names)}`);
+  }
+  const queues = numberOf(row, 'queueCount');
+  if (queues >= 2) {
+    const routes = `routes to ${String(queues)} consumed queues: ${list(strings(row, 'queueNames'))}`;
+    parts.push(parts.length === 0 ? `${name} ${routes}` : routes);
+  }
+  return parts.join('; ');
+});
+
+const competingConsumers = patternsOnly('competing-consumers', (row) => {
+  const channel = text(row, 'channelName') ?? '';
+  const count = numberOf(row, 'consumerCount');
+  const names = list(strings(row, 'consumerNames'));
+  const concurrency = numberOf(row, 'maxConcurrency');
+  const group = text(row, 'consumerGroup');
+  const share = text(row, 'share') ?? '';
+  const withConcurrency = concurrency > 1 ? ` (concurrency up to ${String(concurrency)})` : '';
+  if (count < 2) return `${names} consumes ${channel} with concurrency ${String(concurrency)}`;
+  if (share.startsWith('group:') && group !== null) {
+    return `${String(count)} consumers share group ${group} on ${channel}: ${names}${withConcurrency}`;
+  }
+  return `${channel} is taken from by ${String(count)} competing consumers: ${names}${withConcurrency}`;
+});
+
+const deadLetter: Interpreter = (rows) => {
+  const routes = new Map<string, { row: StoreRow; consumers: string[]; evidence: Evidence[] }>();
+  const uncovered = new Map<string, { name: string; consumers: string[]; evidence: Evidence[] }>();
+  for (const row of rows) {
+    const channelId = text(row, 'channelId') ?? '';
+    const consumerId = text(row, 'consumerId');
+    const deadLetterId = text(row, 'deadLetterId');
+    const evidence = evidenceOf(row, 'evidence');
+    if (deadLetterId !== null) {
+      const key = `${channelId}\u0000${deadLetterId}`;
+      const entry = routes.get(key) ?? { row, consumers: [], evidence: [] };
+      if (consumerId !== null) entry.consumers.push(consumerId);
+      entry.evidence.push(...evidence);
+      routes.set(key, entry);
+    } else if (consumerId !== null && row.isDeadLetterChannel !== true) {
+      const entry = uncovered.get(channelId) ?? {
+        name: text(row, 'channelName') ?? channelId,
+        consumers: [],
+        evidence: [],
+      };
+      entry.consumers.push(consumerId);
+      entry.evidence.push(...evidence);
+      uncovered.set(channelId, entry);
+    }
+  }
+  const patterns: PatternFinding[] = [...routes.values()].map(({ row, consumers, evidence }) => ({
+    id: 'dead-letter',
+    subjects: subjects(text(row, 'channelId'), text(row, 'deadLetterId'), consumers),
+    summary: `${text(row, 'channelName') ?? ''} dead-letters to ${text(row, 'deadLetterName') ?? ''}`,
+    evidence: uniqueEvidence(evidence),
+  }));
+  const gaps: GapFinding[] = [...uncovered.entries()].map(([channelId, entry]) => ({
+    id: 'no-dead-letter-route',
+    subjects: subjects(channelId, entry.consumers),
+    summary:
+      `${entry.name} has no dead-letter route; consumed by ` +
+      list(entry.consumers.map((c) => c.split(':').pop() ?? c)),
+    evidence: uniqueEvidence(entry.evidence),
+  }));
+  return { patterns, gaps };
+};
+
+const retry: Interpreter = (rows) => {
+  const patterns = new Map<string, PatternFinding>();
+  for (const row of rows) {
+    const siteId = text(row, 'siteId') ?? '';
+    const siteRetry = text(row, 'siteRetry');
+    const siteName = text(row, 'siteName') ?? siteId;
+    if (siteRetry !== null && !patterns.has(siteId)) {
+      patterns.set(siteId, {
+        id: 'retry',
+        subjects: [siteId],
+        summary: `${text(row, 'siteLabel') ?? ''} ${siteName} retries: ${siteRetry}`,
+        evidence: evidenceOf(row, 'siteEvidence'),
+      });
+    }
+    const sendId = text(row, 'sendId');
+    if (sendId === null) continue;
+    const policy = text(row, 'sendRetry') ?? `attempts=${String(numberOf(row, 'sendAttempts'))}`;
+    const verb = text(row, 'sendKind') === 'ENQUEUES' ? 'enqueues' : 'publishes to';
+    patterns.set(sendId, {
+      id: 'retry',
+      subjects: subjects(siteId, text(row, 'targetId')),
+      summary: `${siteName} ${verb} ${text(row, 'targetName') ?? ''} with retry: ${policy}`,
+      evidence: evidenceOf(row, 'sendEvidence'),
+    });
+  }
+  return { patterns: [...patterns.values()], gaps: [] };
+};
+
+const orphanChannels: Interpreter = (rows) => ({
+  patterns: [],
+  gaps: rows.map((row) => {
+    const side = row.published === true ? 'published but never consumed' : 'consumed but never published';
+    const dynamic = row.dynamic === true ? ' (name known only at run time)' : '';
+    return {
+      id: 'orphan-channel',
+      subjects: subjects(strings(row, 'subjects')),
+      summary: `${text(row, 'channelName') ?? ''} is ${side} in the scanned code${dynamic}`,
+      evidence: evidenceOf(row, 'evidence'),
+    };
+  }),
+});
+
+const batchProcessing = patternsOnly('batch-processing', (row) => {
+  const verb = text(row, 'direction') === 'PUBLISHES' ? 'publishes to' : 'consumes';
+  return `${text(row, 'partyName') ?? ''} ${verb} ${text(row, 'channelName') ?? ''} in batches`;
+});
+
+const exactlyOnce = patternsOnly('exactly-once', (row) => {
+  const ways = [
+    row.idempotent === true ? 'idempotent' : null,
+    row.transactional === true ? 'transactional' : null,
+  ].filter((w): w is string => w !== null);
+  const producer = text(row, 'producerName') ?? '';
+  return `${producer} publishes to ${text(row, 'channelName') ?? ''} as ${ways.join(' and ')} producer`;
+});
+
+const requestReply = patternsOnly('request-reply', (row) => {
+  const replyTo = text(row, 'replyTo');
+  const correlation = text(row, 'correlationId');
+  const details = [
+    replyTo !== null ? `reply to ${replyTo}` : null,
+    correlation !== null ? `correlation id ${correlation}` : null,
+  ].filter((d): d is string => d !== null);
+  const requester = text(row, 'requesterName') ?? '';
+  return `${requester} sends to ${text(row, 'channelName') ?? ''} awaiting a reply (${details.join(', ')})`;
+});
+
+const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
+  const keys = strings(row, 'routingKeys');
+  const queues = strings(row, 'queueNames');
+  return (
+    `${text(row, 'exchangeName') ?? ''} routes by ${plural(keys.length, 'key', 'keys')} ` +
+    `(${list(keys)}) to ${list(queues)}`
+  );
+});
+
+/** Keyed by query file id (the file name without `.cypher`). */
+export const interpreters: Readonly<Record<string, Interpreter>> = {
+  'fan-out': fanOut,
+  'competing-consumers': competingConsumers,
+  'dead-letter': deadLetter,
+  retry,
+  'orphan-channels': orphanChannels,
+  'batch-processing': batchProcessing,
+  'exactly-once': exactlyOnce,
+  'request-reply': requestReply,
+  'content-based-routing': contentBasedRouting,
+};
