@@ -20,7 +20,13 @@ export const SCHEMA_VERSION = 1;
 export type Verdict = 'event-driven' | 'none';
 
 /** Labels whose presence makes a repository event-driven; Services alone are not. */
-const EVENT_DRIVEN_LABELS: ReadonlySet<NodeLabel> = new Set(['Topic', 'Queue', 'Handler', 'Job', 'Event']);
+const EVENT_DRIVEN_LABELS: ReadonlySet<NodeLabel> = new Set([
+  'Topic',
+  'Queue',
+  'Handler',
+  'Job',
+  'Event',
+]);
 
 export type ExportEvidence = Evidence;
 

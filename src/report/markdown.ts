@@ -11,7 +11,8 @@ const UNSAFE_IN_CODE = /[|`<>]/;
 
 // The punctuation that can start markup in the middle of a line. Backslash-escaped ASCII
 // punctuation is literal in CommonMark, and GFM tables honour `\|` even inside other spans.
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~#]/g;
+// An underscore between two letters or digits never emphasises, so snake_case stays readable.
+const MARKDOWN_PUNCTUATION = /[\\`*[\]|~#]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 
 // '<', '>' and '&' become entities: no '<' reaches the output, and no renderer, strict or
 // lax about backslash escapes, can read a tag or an entity into a name.

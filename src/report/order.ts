@@ -16,6 +16,7 @@ export function uniqueSortedEvidence(evidence: readonly Evidence[]): Evidence[] 
     unique.push({ repository: e.repository, file: e.file, line: e.line });
   }
   return unique.sort(
-    (a, b) => compareText(a.repository, b.repository) || compareText(a.file, b.file) || a.line - b.line,
+    (a, b) =>
+      compareText(a.repository, b.repository) || compareText(a.file, b.file) || a.line - b.line,
   );
 }

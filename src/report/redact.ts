@@ -8,8 +8,20 @@ const MASK = '***';
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s'"`]*):([^/?#\s'"`]*)@/gi;
 
 // password=..., token=..., in query strings, DSNs and key=value connection strings.
-const SECRET_PARAMETER =
-  /\b((?:password|passwd|pwd|pass|secret|token|access_token|api_key|apikey|sasl_password|sharedaccesskey)=)([^&;\s'"`,]+)/gi;
+const SECRET_KEYS = [
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'secret',
+  'token',
+  'access_token',
+  'api_key',
+  'apikey',
+  'sasl_password',
+  'sharedaccesskey',
+];
+const SECRET_PARAMETER = new RegExp(`\\b((?:${SECRET_KEYS.join('|')})=)([^&;\\s'"\`,]+)`, 'gi');
 
 /** The text with the secret parts of connection strings replaced by `***`. */
 export function redact(text: string): string {
@@ -36,7 +48,9 @@ function walk(value: unknown): unknown {
   if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map(walk);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), walk(item)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redact(key), walk(item)]),
+    );
   }
   return value;
 }

@@ -17,7 +17,9 @@ export function renderReport(view: ReportView): string {
   if (view.verdict === 'none') return `${NO_FINDINGS}\n`;
   compiled ??= compileTemplates(templatesDirectory());
   // Blocks end with blank lines; runs of them collapse so the Markdown stays tidy.
-  const markdown = compiled(view).replace(/\n{3,}/g, '\n\n').trim();
+  const markdown = compiled(view)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return `${redact(markdown)}\n`;
 }
 
@@ -25,8 +27,13 @@ function compileTemplates(directory: string): ReportTemplate {
   // A private instance, so partials registered elsewhere cannot change the report.
   const handlebars = Handlebars.create();
   const partials = path.join(directory, 'partials');
-  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs')).sort()) {
-    handlebars.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partials, file), 'utf8'));
+  for (const file of readdirSync(partials)
+    .filter((f) => f.endsWith('.hbs'))
+    .sort()) {
+    handlebars.registerPartial(
+      path.basename(file, '.hbs'),
+      readFileSync(path.join(partials, file), 'utf8'),
+    );
   }
   const source = readFileSync(path.join(directory, 'report.hbs'), 'utf8');
   return handlebars.compile<ReportView>(source, { noEscape: true, strict: true });
@@ -38,7 +45,8 @@ function templatesDirectory(): string {
   for (;;) {
     if (existsSync(path.join(directory, 'package.json'))) return path.join(directory, 'templates');
     const parent = path.dirname(directory);
-    if (parent === directory) throw new Error('eventgraph: no package.json above the report renderer');
+    if (parent === directory)
+      throw new Error('eventgraph: no package.json above the report renderer');
     directory = parent;
   }
 }

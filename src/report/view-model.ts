@@ -148,10 +148,18 @@ class ReportContext {
     return node ? `${code(node.name)} ${node.label.toLowerCase()}` : code(id);
   }
 
+  /** One list item: what, a detail when there is one, and where. */
+  item(subject: string, detail: string, evidence: readonly Evidence[]): string {
+    const shown = detail === '' || detail === '—' ? '' : `: ${detail}`;
+    return `${subject}${shown} — ${this.evidence(evidence)}`;
+  }
+
   evidence(evidence: readonly Evidence[]): string {
     const sorted = uniqueSortedEvidence(evidence);
     const shown = sorted.slice(0, this.evidenceLimit).map((e) => {
-      const location = this.multiRepository ? `${e.repository}:${formatEvidence(e)}` : formatEvidence(e);
+      const location = this.multiRepository
+        ? `${e.repository}:${formatEvidence(e)}`
+        : formatEvidence(e);
       return code(location);
     });
     const more = sorted.length - shown.length;
@@ -164,7 +172,9 @@ class ReportContext {
 function brokerBlocks(context: ReportContext): ReportBlock[] {
   const channels = context.nodes('Topic', 'Queue');
   const queues = channels.filter((n) => n.label === 'Queue');
-  const streams = channels.filter((n) => n.label === 'Topic' && kindsOf(n).some((k) => STREAM_KINDS.has(k)));
+  const streams = channels.filter(
+    (n) => n.label === 'Topic' && kindsOf(n).some((k) => STREAM_KINDS.has(k)),
+  );
   const exchanges = channels.filter((n) => kindsOf(n).includes('exchange'));
   const consumes = context.edges('CONSUMES');
 
@@ -182,17 +192,19 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
     ),
     list(
       'Dead-letter queues',
-      sortedEdges(context, context.edges('DEAD_LETTERS_TO')).map(
-        (e) =>
-          `${context.name(e.from)} → ${context.name(e.to)}${suffix(settings(e.properties, ['routingKey']))}` +
-          ` — ${context.evidence(e.evidence)}`,
+      sortedEdges(context, context.edges('DEAD_LETTERS_TO')).map((e) =>
+        context.item(
+          `${context.name(e.from)} → ${context.name(e.to)}`,
+          settings(e.properties, ['routingKey']),
+          e.evidence,
+        ),
       ),
     ),
     list(
       'TTL and retention',
       channels
         .filter((n) => hasAny(n.properties, RETENTION_KEYS))
-        .map((n) => `${code(n.name)}: ${settings(n.properties, RETENTION_KEYS)} — ${context.evidence(n.evidence)}`),
+        .map((n) => context.item(code(n.name), settings(n.properties, RETENTION_KEYS), n.evidence)),
     ),
     table(
       'Topics and partitions',
@@ -223,7 +235,9 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
         .flatMap((e) => {
           const offsets = settings(mergedConsumerProperties(context, e), OFFSET_KEYS);
           if (offsets === '—') return [];
-          return [`${context.actor(e.from)} on ${context.name(e.to)}: ${offsets} — ${context.evidence(e.evidence)}`];
+          return [
+            context.item(`${context.actor(e.from)} on ${context.name(e.to)}`, offsets, e.evidence),
+          ];
         }),
     ),
     table(
@@ -280,14 +294,18 @@ function providerRows(context: ReportContext): string[][] {
     if (node.label !== 'Service') add(node.technology, NODE_NOUNS[node.label], node.evidence);
   }
   for (const edge of context.graph.edges) {
-    if (edge.technology && !byTechnology.has(edge.technology)) add(edge.technology, EDGE_NOUNS[edge.type], edge.evidence);
+    if (edge.technology && !byTechnology.has(edge.technology))
+      add(edge.technology, EDGE_NOUNS[edge.type], edge.evidence);
   }
   return [...byTechnology.entries()]
     .sort(([a], [b]) => compareText(a, b))
     .map(([technology, entry]) => [
       code(technology),
       isTechnologyId(technology) ? TECHNOLOGIES[technology].kind : 'unknown',
-      [...entry.seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([what, n]) => counted(n, what)).join(', '),
+      [...entry.seen.entries()]
+        .sort(([a], [b]) => compareText(a, b))
+        .map(([what, n]) => counted(n, what))
+        .join(', '),
       context.evidence(entry.evidence),
     ]);
 }
@@ -337,7 +355,10 @@ function eventBlocks(context: ReportContext): ReportBlock[] {
           settings(event.properties, ['category', 'version']),
           labelled('payload', event.properties.fields),
           labelled('metadata', event.properties.metadataFields),
-          labelled('on', context.incoming(event.id, 'CARRIES').map((e) => context.node(e.from)?.name ?? e.from)),
+          labelled(
+            'on',
+            context.incoming(event.id, 'CARRIES').map((e) => context.node(e.from)?.name ?? e.from),
+          ),
         ].filter((part) => part !== '' && part !== '—');
         const detail = described.length > 0 ? `: ${described.join('; ')}` : '';
         return `${code(event.name)}${detail} — ${context.evidence(event.evidence)}`;
@@ -406,12 +427,18 @@ function messagingBlocks(context: ReportContext): ReportBlock[] {
   const publishes = sortedEdges(context, context.edges('PUBLISHES'), 'to');
   const consumes = sortedEdges(context, context.edges('CONSUMES'), 'to');
   const edgeItem = (e: GraphEdge, keys: string[], properties: Properties = e.properties) =>
-    `${context.actor(e.from)} → ${context.name(e.to)}: ${settings(properties, keys)} — ${context.evidence(e.evidence)}`;
+    context.item(
+      `${context.actor(e.from)} → ${context.name(e.to)}`,
+      settings(properties, keys),
+      e.evidence,
+    );
 
   return [
     list('Request-reply', [
       ...findingItems(context, 'request-reply'),
-      ...publishes.filter((e) => hasAny(e.properties, REPLY_KEYS)).map((e) => edgeItem(e, REPLY_KEYS)),
+      ...publishes
+        .filter((e) => hasAny(e.properties, REPLY_KEYS))
+        .map((e) => edgeItem(e, REPLY_KEYS)),
     ]),
     list('Publish-subscribe', publishSubscribeItems(context)),
     list('Competing consumers', findingItems(context, 'competing-consumers')),
@@ -450,7 +477,8 @@ function publishSubscribeItems(context: ReportContext): string[] {
     const publishers = context.incoming(topic.id, 'PUBLISHES');
     const subscribers = context.incoming(topic.id, 'CONSUMES');
     if (publishers.length === 0 || subscribers.length === 0) return [];
-    const names = (edges: GraphEdge[]) => unique(edges.map((e) => context.actor(e.from))).join(', ');
+    const names = (edges: GraphEdge[]) =>
+      unique(edges.map((e) => context.actor(e.from))).join(', ');
     const evidence = [...publishers, ...subscribers].flatMap((e) => e.evidence);
     return [
       `${code(topic.name)}: published by ${names(publishers)}; consumed by ${names(subscribers)}` +
@@ -463,9 +491,17 @@ function publishSubscribeItems(context: ReportContext): string[] {
 
 function jobBlocks(context: ReportContext): ReportBlock[] {
   const jobs = context.nodes('Job');
-  const calls = sortedEdges(context, [...context.edges('ENQUEUES'), ...context.edges('PUBLISHES')], 'to');
+  const calls = sortedEdges(
+    context,
+    [...context.edges('ENQUEUES'), ...context.edges('PUBLISHES')],
+    'to',
+  );
   const callItem = (e: GraphEdge, keys: string[]) =>
-    `${context.actor(e.from)} → ${context.name(e.to)}: ${settings(e.properties, keys)} — ${context.evidence(e.evidence)}`;
+    context.item(
+      `${context.actor(e.from)} → ${context.name(e.to)}`,
+      settings(e.properties, keys),
+      e.evidence,
+    );
   const nodeItem = (n: GraphNode, keys: string[]) =>
     `${code(n.name)}: ${settings(n.properties, keys)} — ${context.evidence(n.evidence)}`;
 
@@ -491,26 +527,48 @@ function jobBlocks(context: ReportContext): ReportBlock[] {
         context.evidence(job.evidence),
       ]),
     ),
-    list('Delayed and recurring jobs', calls.filter((e) => hasAny(e.properties, DELAY_KEYS)).map((e) => callItem(e, DELAY_KEYS))),
+    list(
+      'Delayed and recurring jobs',
+      calls.filter((e) => hasAny(e.properties, DELAY_KEYS)).map((e) => callItem(e, DELAY_KEYS)),
+    ),
     list('Worker pools', workerPoolItems(context)),
     list('Priorities', [
-      ...jobs.filter((n) => hasAny(n.properties, ['priority'])).map((n) => nodeItem(n, ['priority'])),
-      ...calls.filter((e) => hasAny(e.properties, ['priority'])).map((e) => callItem(e, ['priority'])),
+      ...jobs
+        .filter((n) => hasAny(n.properties, ['priority']))
+        .map((n) => nodeItem(n, ['priority'])),
+      ...calls
+        .filter((e) => hasAny(e.properties, ['priority']))
+        .map((e) => callItem(e, ['priority'])),
     ]),
     list('Dependencies', [
-      ...jobs.filter((n) => hasAny(n.properties, ['dependsOn'])).map((n) => nodeItem(n, ['dependsOn'])),
+      ...jobs
+        .filter((n) => hasAny(n.properties, ['dependsOn']))
+        .map((n) => nodeItem(n, ['dependsOn'])),
       ...calls
         .filter((e) => hasAny(e.properties, ['dependsOn']) || isChain(e.properties.via))
         .map((e) => callItem(e, ['via', 'dependsOn'])),
     ]),
     list('Progress tracking', [
-      ...jobs.filter((n) => hasAny(n.properties, ['progress'])).map((n) => nodeItem(n, ['progress'])),
-      ...calls.filter((e) => hasAny(e.properties, ['progress'])).map((e) => callItem(e, ['progress'])),
+      ...jobs
+        .filter((n) => hasAny(n.properties, ['progress']))
+        .map((n) => nodeItem(n, ['progress'])),
+      ...calls
+        .filter((e) => hasAny(e.properties, ['progress']))
+        .map((e) => callItem(e, ['progress'])),
     ]),
   ].filter(isBlock);
 }
 
-const JOB_KEYS = ['retry', 'maxRetries', 'acksLate', 'bind', 'autoretryFor', 'rateLimit', 'priority', 'concurrency'];
+const JOB_KEYS = [
+  'retry',
+  'maxRetries',
+  'acksLate',
+  'bind',
+  'autoretryFor',
+  'rateLimit',
+  'priority',
+  'concurrency',
+];
 const DELAY_KEYS = ['delayMs', 'countdown', 'eta', 'repeat'];
 const CHAIN_VIAS = new Set(['chain', 'group', 'chord', 'flow', 'link']);
 
@@ -527,7 +585,9 @@ function scheduleOf(edge: GraphEdge): string {
 }
 
 function jobQueue(context: ReportContext, job: GraphNode): string {
-  const consumed = context.outgoing(job.id, 'CONSUMES').map((e) => context.node(e.to)?.name ?? e.to);
+  const consumed = context
+    .outgoing(job.id, 'CONSUMES')
+    .map((e) => context.node(e.to)?.name ?? e.to);
   const declared = job.properties.queue;
   const names = unique([...asStrings(declared), ...consumed]);
   return names.length > 0 ? names.map(code).join(', ') : '—';
@@ -538,7 +598,8 @@ function workerPoolItems(context: ReportContext): string[] {
   const fromConsumers = sortedEdges(context, context.edges('CONSUMES'), 'to').flatMap((e) => {
     const queue = context.node(e.to);
     const technology = queue?.technology;
-    if (!technology || !isTechnologyId(technology) || TECHNOLOGIES[technology].kind !== 'job-queue') return [];
+    if (!technology || !isTechnologyId(technology) || TECHNOLOGIES[technology].kind !== 'job-queue')
+      return [];
     const merged = mergedConsumerProperties(context, e);
     if (merged.concurrency === undefined || merged.concurrency === null) return [];
     return [
@@ -549,7 +610,7 @@ function workerPoolItems(context: ReportContext): string[] {
   const fromJobs = context
     .nodes('Job')
     .filter((n) => hasAny(n.properties, ['concurrency']))
-    .map((n) => `${code(n.name)}: ${settings(n.properties, ['concurrency'])} — ${context.evidence(n.evidence)}`);
+    .map((n) => context.item(code(n.name), settings(n.properties, ['concurrency']), n.evidence));
   return [...fromConsumers, ...fromJobs];
 }
 
@@ -588,7 +649,8 @@ function findingItems(context: ReportContext, id: PatternId): string[] {
 
 function findingItem(context: ReportContext, finding: PatternFinding | GapFinding): string {
   const subjects = unique(finding.subjects.map((s) => context.name(s))).join(', ');
-  const evidence = finding.evidence.length > 0 ? finding.evidence : subjectEvidence(context, finding.subjects);
+  const evidence =
+    finding.evidence.length > 0 ? finding.evidence : subjectEvidence(context, finding.subjects);
   return `${subjects}: ${text(finding.summary)} — ${context.evidence(evidence)}`;
 }
 
@@ -598,7 +660,9 @@ function subjectEvidence(context: ReportContext, subjects: readonly string[]): E
 
 function sortedFindings<T extends PatternFinding | GapFinding>(findings: readonly T[]): T[] {
   return [...findings].sort(
-    (a, b) => compareText(a.subjects.join('\n'), b.subjects.join('\n')) || compareText(a.summary, b.summary),
+    (a, b) =>
+      compareText(a.subjects.join('\n'), b.subjects.join('\n')) ||
+      compareText(a.summary, b.summary),
   );
 }
 
@@ -613,7 +677,9 @@ function summaryOf(context: ReportContext): string {
     const kind = kindsOf(channel)[0] ?? channel.label.toLowerCase();
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
-  const kindText = [...kinds.entries()].sort(([a], [b]) => compareText(a, b)).map(([k, n]) => counted(n, k));
+  const kindText = [...kinds.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([k, n]) => counted(n, k));
   const parts = [
     channels.length > 0 ? `${counted(channels.length, 'channel')} (${kindText.join(', ')})` : '',
     count('Handler') > 0 ? counted(count('Handler'), 'handler') : '',
@@ -622,7 +688,9 @@ function summaryOf(context: ReportContext): string {
   ].filter((p) => p !== '');
   const services = count('Service');
   const technologies = unique(
-    [...context.graph.nodes, ...context.graph.edges].flatMap((i) => (i.technology ? [i.technology] : [])),
+    [...context.graph.nodes, ...context.graph.edges].flatMap((i) =>
+      i.technology ? [i.technology] : [],
+    ),
   ).sort(compareText);
 
   const sentences = [
@@ -659,7 +727,8 @@ function diagramOf(context: ReportContext): string[] {
     const to = context.node(edge.to);
     if (!from || !to) continue;
     if (edge.type === 'PUBLISHES' && isChannel(to)) link(context.owner(from), to);
-    if (edge.type === 'CONSUMES' && isChannel(to)) link(to, context.owner(from), groupLabel(context, edge));
+    if (edge.type === 'CONSUMES' && isChannel(to))
+      link(to, context.owner(from), groupLabel(context, edge));
     if (edge.type === 'ROUTES_TO') link(from, to, stringOrNull(edge.properties.routingKey));
     if (edge.type === 'DEAD_LETTERS_TO') link(from, to, 'dead letter', true);
     if (edge.type === 'SCHEDULES') link(context.owner(from), to, scheduleLabel(edge));
@@ -672,8 +741,12 @@ function diagramOf(context: ReportContext): string[] {
   const declarations = ordered.map((node) => `${ids.get(node.id) ?? ''}${shape(node)}`);
   const statements = links.map(({ from, to, label, dotted }) => {
     const arrow = dotted
-      ? label === null ? '-.->' : `-. ${mermaidLabel(label)} .->`
-      : label === null ? '-->' : `-- ${mermaidLabel(label)} -->`;
+      ? label === null
+        ? '-.->'
+        : `-. ${mermaidLabel(label)} .->`
+      : label === null
+        ? '-->'
+        : `-- ${mermaidLabel(label)} -->`;
     return `${ids.get(from) ?? ''} ${arrow} ${ids.get(to) ?? ''}`;
   });
   return [...declarations, ...unique(statements)];
@@ -711,7 +784,9 @@ function scheduleLabel(edge: GraphEdge): string | null {
 
 function scanOf(context: ReportContext): string {
   const repositories = context.graph.repositories.map((r) =>
-    r.commit ? `${code(r.name)} at commit ${code(r.commit)}` : `${code(r.name)} (no commit recorded)`,
+    r.commit
+      ? `${code(r.name)} at commit ${code(r.commit)}`
+      : `${code(r.name)} (no commit recorded)`,
   );
   return `Scan: ${repositories.join('; ')}.`;
 }
@@ -794,11 +869,11 @@ function technologyOf(node: GraphNode | undefined): string {
   return node?.technology ? code(node.technology) : '—';
 }
 
-function suffix(detail: string): string {
-  return detail === '—' ? '' : ` (${detail})`;
-}
-
-function sortedEdges(context: ReportContext, edges: readonly GraphEdge[], first: 'from' | 'to' = 'from'): GraphEdge[] {
+function sortedEdges(
+  context: ReportContext,
+  edges: readonly GraphEdge[],
+  first: 'from' | 'to' = 'from',
+): GraphEdge[] {
   const second = first === 'from' ? 'to' : 'from';
   const nameOf = (id: string) => context.node(id)?.name ?? id;
   return [...edges].sort(

@@ -7,8 +7,22 @@ describe('buildExport', () => {
   test('has the versioned contract fields the evaluation reads', () => {
     const data = buildExport(
       kafkaFanOut(),
-      [{ id: 'fan-out', subjects: ['topic:kafka:orders.created'], summary: 'two groups', evidence: [at('src/a.ts', 1)] }],
-      [{ id: 'no-dead-letter-route', subjects: ['handler:shop:src/audit.ts:recordOrder'], summary: 'no DLQ', evidence: [] }],
+      [
+        {
+          id: 'fan-out',
+          subjects: ['topic:kafka:orders.created'],
+          summary: 'two groups',
+          evidence: [at('src/a.ts', 1)],
+        },
+      ],
+      [
+        {
+          id: 'no-dead-letter-route',
+          subjects: ['handler:shop:src/audit.ts:recordOrder'],
+          summary: 'no DLQ',
+          evidence: [],
+        },
+      ],
     );
     expect(Object.keys(data)).toEqual([
       'schemaVersion',
@@ -25,7 +39,10 @@ describe('buildExport', () => {
     expect(data.verdict).toBe('event-driven');
     expect(data.repositories).toEqual([{ name: 'shop', root: '/repos/shop', commit: 'abc1234' }]);
     expect(data.technologies).toEqual([{ id: 'kafka', kind: 'broker', title: 'Apache Kafka' }]);
-    expect(data.counts).toEqual({ nodes: { Handler: 2, Service: 1, Topic: 1 }, edges: { CONSUMES: 2, CONTAINS: 2, PUBLISHES: 1 } });
+    expect(data.counts).toEqual({
+      nodes: { Handler: 2, Service: 1, Topic: 1 },
+      edges: { CONSUMES: 2, CONTAINS: 2, PUBLISHES: 1 },
+    });
     expect(data.nodes.find((n) => n.label === 'Topic')).toEqual({
       id: 'topic:kafka:orders.created',
       label: 'Topic',
@@ -52,7 +69,12 @@ describe('buildExport', () => {
       evidence: [{ repository: 'shop', file: 'src/orders.ts', line: 14 }],
     });
     expect(data.patterns).toEqual([
-      { id: 'fan-out', subjects: ['topic:kafka:orders.created'], summary: 'two groups', evidence: [at('src/a.ts', 1)] },
+      {
+        id: 'fan-out',
+        subjects: ['topic:kafka:orders.created'],
+        summary: 'two groups',
+        evidence: [at('src/a.ts', 1)],
+      },
     ]);
     expect(data.findings.map((f) => f.id)).toEqual(['no-dead-letter-route']);
   });
@@ -64,7 +86,10 @@ describe('buildExport', () => {
 
   test('verdict is event-driven for any Topic, Queue, Handler, Job or Event', () => {
     expect(buildExport(celeryBeat(), [], []).verdict).toBe('event-driven');
-    const onlyEvent = graphOf([node('event:shop:OrderPlaced', 'Event', 'OrderPlaced', { evidence: [at('src/e.ts', 1)] })], []);
+    const onlyEvent = graphOf(
+      [node('event:shop:OrderPlaced', 'Event', 'OrderPlaced', { evidence: [at('src/e.ts', 1)] })],
+      [],
+    );
     expect(buildExport(onlyEvent, [], []).verdict).toBe('event-driven');
   });
 
@@ -90,17 +115,32 @@ describe('buildExport', () => {
         node(service, 'Service', 'shop', { evidence: [at('package.json', 1)] }),
         node(queue, 'Queue', 'amqp://guest:s3cret@rabbit', {
           technology: 'rabbitmq',
-          properties: { kind: 'queue', override: 'redis://:hunter2@cache', hosts: ['kafka://u:pw@h'] },
+          properties: {
+            kind: 'queue',
+            override: 'redis://:hunter2@cache',
+            hosts: ['kafka://u:pw@h'],
+          },
           evidence: [at('src/q.ts', 1)],
         }),
       ],
-      [edge('PUBLISHES', service, queue, { technology: 'rabbitmq', properties: { url: 'x?password=xyz' }, evidence: [at('src/q.ts', 2)] })],
+      [
+        edge('PUBLISHES', service, queue, {
+          technology: 'rabbitmq',
+          properties: { url: 'x?password=xyz' },
+          evidence: [at('src/q.ts', 2)],
+        }),
+      ],
     );
     graph.repositories[0] = { name: 'shop', root: 'amqp://root:rootpw@h', commit: null };
     const text = serializeExport(
-      buildExport(graph, [{ id: 'retry', subjects: [queue], summary: 'amqp://a:topsecret@h', evidence: [] }], []),
+      buildExport(
+        graph,
+        [{ id: 'retry', subjects: [queue], summary: 'amqp://a:topsecret@h', evidence: [] }],
+        [],
+      ),
     );
-    for (const secret of ['s3cret', 'hunter2', ':pw@', 'xyz', 'topsecret', 'rootpw']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret', 'hunter2', ':pw@', 'xyz', 'topsecret', 'rootpw'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('"name": "amqp://guest:***@rabbit"');
     expect(text).toContain('"id": "queue:rabbitmq:amqp://guest:***@rabbit"');
     expect(text).toContain('"password=***"'.slice(1, -1));

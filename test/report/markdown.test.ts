@@ -24,6 +24,10 @@ describe('markdown escaping of scanned names', () => {
     );
   });
 
+  test('snake_case stays readable while _emphasis_ cannot start', () => {
+    expect(text('order_queue dead-letters to _dlq_')).toBe('order_queue dead-letters to \\_dlq\\_');
+  });
+
   test('an empty name is still visible', () => {
     expect(code(' \n ')).toBe('(empty)');
   });

@@ -16,7 +16,13 @@ describe('redact', () => {
   });
 
   test('leaves strings without secrets alone', () => {
-    for (const plain of ['amqp://rabbit:5672', 'amqp://user@host', 'orders.created', 'a:b@c', 'x=1']) {
+    for (const plain of [
+      'amqp://rabbit:5672',
+      'amqp://user@host',
+      'orders.created',
+      'a:b@c',
+      'x=1',
+    ]) {
       expect(redact(plain)).toBe(plain);
     }
   });
@@ -28,7 +34,11 @@ describe('redact', () => {
   });
 
   test('redactDeep redacts every string of a value without changing the original', () => {
-    const original = { url: 'redis://:pw@h', list: ['kafka://a:b@c', 1, true, null], nested: { k: 'password=x' } };
+    const original = {
+      url: 'redis://:pw@h',
+      list: ['kafka://a:b@c', 1, true, null],
+      nested: { k: 'password=x' },
+    };
     expect(redactDeep(original)).toEqual({
       url: 'redis://:***@h',
       list: ['kafka://a:***@c', 1, true, null],

@@ -27,7 +27,9 @@ function block(markdown: string, title: string): string[] {
   const all = lines(markdown);
   const start = all.indexOf(`### ${title}`);
   if (start < 0) throw new Error(`no block ${title} in:\n${markdown}`);
-  const end = all.findIndex((line, i) => i > start && (line.startsWith('#') || line.startsWith('Scan: ')));
+  const end = all.findIndex(
+    (line, i) => i > start && (line.startsWith('#') || line.startsWith('Scan: ')),
+  );
   return all.slice(start + 1, end < 0 ? undefined : end).filter((line) => line !== '');
 }
 
@@ -112,7 +114,9 @@ describe('renderReport', () => {
     expect(block(markdown, 'Producers')).toContain(
       '| `shop` service | `orders.created` | key=`order.id` | `src/orders.ts:14` |',
     );
-    expect(markdown).toContain('    n2 -- "group audit" --> n1\n    n2 -- "group billing" --> n1\n');
+    expect(markdown).toContain(
+      '    n2 -- "group audit" --> n1\n    n2 -- "group billing" --> n1\n',
+    );
     expect(markdown).toContain('Listed below: 1 pattern finding.');
   });
 
@@ -127,9 +131,15 @@ describe('renderReport', () => {
     expect(block(markdown, 'Dead-letter queues')).toEqual([
       '- `order_queue` → `order_queue.dlq` — `src/amqp.ts:6`',
     ]);
-    expect(block(markdown, 'TTL and retention')).toEqual(['- `order_queue`: messageTtlMs=60000 — `src/amqp.ts:6`']);
-    expect(block(markdown, 'Exchanges')).toContain('| `orders` | `topic` | `rabbitmq` | `src/amqp.ts:4` |');
-    expect(block(markdown, 'Bindings')).toContain('| `orders` | `order_queue` | `order.*` | `src/amqp.ts:7` |');
+    expect(block(markdown, 'TTL and retention')).toEqual([
+      '- `order_queue`: messageTtlMs=60000 — `src/amqp.ts:6`',
+    ]);
+    expect(block(markdown, 'Exchanges')).toContain(
+      '| `orders` | `topic` | `rabbitmq` | `src/amqp.ts:4` |',
+    );
+    expect(block(markdown, 'Bindings')).toContain(
+      '| `orders` | `order_queue` | `order.*` | `src/amqp.ts:7` |',
+    );
     expect(block(markdown, 'Consumers')).toContain(
       '| `handleOrder` handler | `order_queue` | — | ack=`manual`; prefetch=10; dead letters to `order_queue.dlq` | `src/worker.ts:5` |',
     );
@@ -151,7 +161,9 @@ describe('renderReport', () => {
     expect(block(markdown, 'Worker pools')).toEqual([
       '- `reportWorker` handler on `reports`: concurrency=5 — `src/worker.ts:4`',
     ]);
-    expect(block(markdown, 'Jobs')).toContain('| `nightly-report` | `bullmq` | `reports` | — | `src/queue.ts:6` |');
+    expect(block(markdown, 'Jobs')).toContain(
+      '| `nightly-report` | `bullmq` | `reports` | — | `src/queue.ts:6` |',
+    );
     expect(markdown).toContain('    n3 -- "cron 0 3 * * *" --> n1\n');
   });
 
@@ -170,7 +182,13 @@ describe('renderReport', () => {
       '## Event patterns',
       '## Messaging patterns',
     ]);
-    for (const absent of ['### Queues', '### Dead-letter queues', '### Exchanges', '## Background jobs', '## Gaps']) {
+    for (const absent of [
+      '### Queues',
+      '### Dead-letter queues',
+      '### Exchanges',
+      '## Background jobs',
+      '## Gaps',
+    ]) {
       expect(kafka).not.toContain(absent);
     }
     expect(report(kafkaFanOut())).not.toMatch(/Event store|CQRS|Request-reply|Competing consumers/);
@@ -181,22 +199,40 @@ describe('renderReport', () => {
     const markdown = report(
       graph,
       [
-        { id: 'cqrs', subjects: ['handler:shop:src/worker.ts:handleOrder'], summary: 'separate read model', evidence: [at('src/read.ts', 2)] },
-        { id: 'retry', subjects: ['queue:rabbitmq:order_queue'], summary: 'attempts=5', evidence: [] },
+        {
+          id: 'cqrs',
+          subjects: ['handler:shop:src/worker.ts:handleOrder'],
+          summary: 'separate read model',
+          evidence: [at('src/read.ts', 2)],
+        },
+        {
+          id: 'retry',
+          subjects: ['queue:rabbitmq:order_queue'],
+          summary: 'attempts=5',
+          evidence: [],
+        },
       ],
       [
-        { id: 'orphan-channel', subjects: ['queue:rabbitmq:order_queue.dlq'], summary: 'nobody consumes order_queue.dlq', evidence: [at('src/amqp.ts', 9)] },
+        {
+          id: 'orphan-channel',
+          subjects: ['queue:rabbitmq:order_queue.dlq'],
+          summary: 'nobody consumes order_queue.dlq',
+          evidence: [at('src/amqp.ts', 9)],
+        },
       ],
     );
     expect(block(markdown, 'Retry')).toEqual(['- `order_queue`: attempts=5 — `src/amqp.ts:6`']);
-    expect(block(markdown, 'CQRS')).toEqual(['- `handleOrder`: separate read model — `src/read.ts:2`']);
+    expect(block(markdown, 'CQRS')).toEqual([
+      '- `handleOrder`: separate read model — `src/read.ts:2`',
+    ]);
     expect(block(markdown, 'Orphan channels')).toEqual([
-      '- `order_queue.dlq`: nobody consumes order\\_queue.dlq — `src/amqp.ts:9`',
+      '- `order_queue.dlq`: nobody consumes order_queue.dlq — `src/amqp.ts:9`',
     ]);
-    expect(headings(markdown).filter((h) => h.startsWith('## ')).slice(-2)).toEqual([
-      '## Event store and CQRS',
-      '## Gaps',
-    ]);
+    expect(
+      headings(markdown)
+        .filter((h) => h.startsWith('## '))
+        .slice(-2),
+    ).toEqual(['## Event store and CQRS', '## Gaps']);
   });
 
   test('evidence lists are capped with "and N more"', () => {
@@ -216,17 +252,43 @@ describe('renderReport', () => {
     const graph = graphOf(
       [
         node(service, 'Service', 'sh|op"]', { evidence: [at('package.json', 1)] }),
-        node(topic, 'Topic', hostile, { technology: 'kafka', properties: { kind: 'topic' }, evidence: [at('src/a|b.ts', 1)] }),
-        node(handler, 'Handler', 'on|Order', { technology: 'kafka', service, properties: { group: '`g`' }, evidence: [at('src/h.ts', 2)] }),
+        node(topic, 'Topic', hostile, {
+          technology: 'kafka',
+          properties: { kind: 'topic' },
+          evidence: [at('src/a|b.ts', 1)],
+        }),
+        node(handler, 'Handler', 'on|Order', {
+          technology: 'kafka',
+          service,
+          properties: { group: '`g`' },
+          evidence: [at('src/h.ts', 2)],
+        }),
       ],
       [
-        edge('PUBLISHES', service, topic, { technology: 'kafka', properties: { key: '<img src=x>' }, evidence: [at('src/p.ts', 3)] }),
-        edge('CONSUMES', handler, topic, { technology: 'kafka', properties: { group: '`g`' }, evidence: [at('src/h.ts', 4)] }),
+        edge('PUBLISHES', service, topic, {
+          technology: 'kafka',
+          properties: { key: '<img src=x>' },
+          evidence: [at('src/p.ts', 3)],
+        }),
+        edge('CONSUMES', handler, topic, {
+          technology: 'kafka',
+          properties: { group: '`g`' },
+          evidence: [at('src/h.ts', 4)],
+        }),
       ],
     );
-    const markdown = report(graph, [], [
-      { id: 'orphan-channel', subjects: [topic], summary: '<b>bold</b> | `x`\n## Injected', evidence: [at('src/a.ts', 1)] },
-    ]);
+    const markdown = report(
+      graph,
+      [],
+      [
+        {
+          id: 'orphan-channel',
+          subjects: [topic],
+          summary: '<b>bold</b> | `x`\n## Injected',
+          evidence: [at('src/a.ts', 1)],
+        },
+      ],
+    );
 
     expect(markdown).not.toMatch(/<[a-z/!?]/i);
     expect(markdown).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -241,14 +303,18 @@ describe('renderReport', () => {
     for (const line of all) {
       if (line.startsWith('| --- ')) continue;
       if (line.startsWith('|')) {
-        if (columns === 0 || !all[all.indexOf(line) - 1]?.startsWith('|')) columns = unescapedPipes(line);
+        if (columns === 0 || !all[all.indexOf(line) - 1]?.startsWith('|'))
+          columns = unescapedPipes(line);
         expect(unescapedPipes(line), line).toBe(columns);
       } else {
         columns = 0;
       }
       if (!line.startsWith('```')) expect(unescapedTicks(line) % 2, line).toBe(0);
     }
-    const diagram = all.slice(all.indexOf('```mermaid') + 2, all.indexOf('```', all.indexOf('```mermaid') + 1));
+    const diagram = all.slice(
+      all.indexOf('```mermaid') + 2,
+      all.indexOf('```', all.indexOf('```mermaid') + 1),
+    );
     for (const statement of diagram) expect(statement).toMatch(/^ {4}n\d+/);
     expect(diagram.join('\n').replace(/-->|\.->/g, '')).not.toMatch(/[<>`]/);
   });
@@ -259,14 +325,30 @@ describe('renderReport', () => {
     const graph = graphOf(
       [
         node(service, 'Service', 'shop', { evidence: [at('package.json', 1)] }),
-        node(queue, 'Queue', 'amqp://guest:s3cret@rabbit:5672', { technology: 'rabbitmq', properties: { kind: 'queue', dynamic: true, override: 'redis://:hunter2@cache' }, evidence: [at('src/q.ts', 1)] }),
+        node(queue, 'Queue', 'amqp://guest:s3cret@rabbit:5672', {
+          technology: 'rabbitmq',
+          properties: { kind: 'queue', dynamic: true, override: 'redis://:hunter2@cache' },
+          evidence: [at('src/q.ts', 1)],
+        }),
       ],
-      [edge('PUBLISHES', service, queue, { technology: 'rabbitmq', properties: { replyTo: 'kafka://u:pw@h?password=xyz' }, evidence: [at('src/q.ts', 2)] })],
+      [
+        edge('PUBLISHES', service, queue, {
+          technology: 'rabbitmq',
+          properties: { replyTo: 'kafka://u:pw@h?password=xyz' },
+          evidence: [at('src/q.ts', 2)],
+        }),
+      ],
     );
     const markdown = report(graph, [
-      { id: 'request-reply', subjects: [queue], summary: 'reply via amqp://a:topsecret@h', evidence: [at('src/q.ts', 3)] },
+      {
+        id: 'request-reply',
+        subjects: [queue],
+        summary: 'reply via amqp://a:topsecret@h',
+        evidence: [at('src/q.ts', 3)],
+      },
     ]);
-    for (const secret of ['s3cret', 'hunter2', ':pw@', 'xyz', 'topsecret']) expect(markdown).not.toContain(secret);
+    for (const secret of ['s3cret', 'hunter2', ':pw@', 'xyz', 'topsecret'])
+      expect(markdown).not.toContain(secret);
     expect(markdown).toContain('`amqp://guest:***@rabbit:5672`');
     expect(markdown).toContain('"amqp://guest:***@rabbit:5672 (rabbitmq)"');
     expect(markdown).toContain('reply via amqp://a:\\*\\*\\*@h');
@@ -283,7 +365,11 @@ describe('renderReport', () => {
 
   test('rendering is deterministic whatever the input order', () => {
     const graph = kafkaFanOut();
-    const shuffled: Graph = { ...graph, nodes: [...graph.nodes].reverse(), edges: [...graph.edges].reverse() };
+    const shuffled: Graph = {
+      ...graph,
+      nodes: [...graph.nodes].reverse(),
+      edges: [...graph.edges].reverse(),
+    };
     expect(report(shuffled)).toBe(report(graph));
   });
 });

@@ -57,11 +57,18 @@ export function edge(
   };
 }
 
-export function graphOf(nodes: GraphNode[], edges: GraphEdge[], commit: string | null = 'abc1234'): Graph {
+export function graphOf(
+  nodes: GraphNode[],
+  edges: GraphEdge[],
+  commit: string | null = 'abc1234',
+): Graph {
   return { repositories: [{ name: 'shop', root: '/repos/shop', commit }], nodes, edges };
 }
 
-export const EMPTY: Graph = graphOf([node('service:shop:.', 'Service', 'shop', { evidence: [at('package.json', 1)] })], []);
+export const EMPTY: Graph = graphOf(
+  [node('service:shop:.', 'Service', 'shop', { evidence: [at('package.json', 1)] })],
+  [],
+);
 
 /** A Kafka topic published by one service and consumed by two consumer groups. */
 export function kafkaFanOut(): Graph {
@@ -71,7 +78,10 @@ export function kafkaFanOut(): Graph {
   const audit = 'handler:shop:src/audit.ts:recordOrder';
   return graphOf(
     [
-      node(service, 'Service', 'shop', { properties: { path: '.' }, evidence: [at('package.json', 1)] }),
+      node(service, 'Service', 'shop', {
+        properties: { path: '.' },
+        evidence: [at('package.json', 1)],
+      }),
       node(topic, 'Topic', 'orders.created', {
         technology: 'kafka',
         properties: { kind: 'topic', partitions: 3 },
@@ -121,7 +131,10 @@ export function rabbitWithDeadLetter(): Graph {
   const handler = 'handler:shop:src/worker.ts:handleOrder';
   return graphOf(
     [
-      node(service, 'Service', 'shop', { properties: { path: '.' }, evidence: [at('package.json', 1)] }),
+      node(service, 'Service', 'shop', {
+        properties: { path: '.' },
+        evidence: [at('package.json', 1)],
+      }),
       node(exchange, 'Topic', 'orders', {
         technology: 'rabbitmq',
         properties: { kind: 'exchange', exchangeType: 'topic', durable: true },
@@ -155,8 +168,14 @@ export function rabbitWithDeadLetter(): Graph {
         properties: { routingKey: 'order.*' },
         evidence: [at('src/amqp.ts', 7)],
       }),
-      edge('DEAD_LETTERS_TO', queue, dlq, { technology: 'rabbitmq', evidence: [at('src/amqp.ts', 6)] }),
-      edge('CONSUMES', handler, queue, { technology: 'rabbitmq', evidence: [at('src/worker.ts', 5)] }),
+      edge('DEAD_LETTERS_TO', queue, dlq, {
+        technology: 'rabbitmq',
+        evidence: [at('src/amqp.ts', 6)],
+      }),
+      edge('CONSUMES', handler, queue, {
+        technology: 'rabbitmq',
+        evidence: [at('src/worker.ts', 5)],
+      }),
       edge('CONTAINS', service, handler, { evidence: [at('src/worker.ts', 3)] }),
     ],
   );
@@ -170,7 +189,10 @@ export function bullmqRepeat(): Graph {
   const worker = 'handler:shop:src/worker.ts:reportWorker';
   return graphOf(
     [
-      node(service, 'Service', 'shop', { properties: { path: '.' }, evidence: [at('package.json', 1)] }),
+      node(service, 'Service', 'shop', {
+        properties: { path: '.' },
+        evidence: [at('package.json', 1)],
+      }),
       node(queue, 'Queue', 'reports', {
         technology: 'bullmq',
         properties: { kind: 'queue' },
@@ -212,7 +234,10 @@ export function celeryBeat(): Graph {
   const job = 'job:shop:celery:tasks.cleanup';
   return graphOf(
     [
-      node(service, 'Service', 'shop', { properties: { path: '.' }, evidence: [at('pyproject.toml', 1)] }),
+      node(service, 'Service', 'shop', {
+        properties: { path: '.' },
+        evidence: [at('pyproject.toml', 1)],
+      }),
       node(job, 'Job', 'tasks.cleanup', {
         technology: 'celery',
         properties: { queue: 'maintenance', maxRetries: 3, acksLate: true },
@@ -222,7 +247,11 @@ export function celeryBeat(): Graph {
     [
       edge('SCHEDULES', service, job, {
         technology: 'celery-beat',
-        properties: { schedule: 'crontab(hour=3, minute=0)', scheduleKind: 'cron', scheduler: 'celery-beat' },
+        properties: {
+          schedule: 'crontab(hour=3, minute=0)',
+          scheduleKind: 'cron',
+          scheduler: 'celery-beat',
+        },
         evidence: [at('app/celery.py', 14)],
       }),
       edge('CONTAINS', service, job, { evidence: [at('app/tasks.py', 10)] }),
