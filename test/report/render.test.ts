@@ -373,3 +373,49 @@ describe('renderReport', () => {
     expect(report(shuffled)).toBe(report(graph));
   });
 });
+
+describe('event types and producers', () => {
+  test('an event lists category, version, payload, metadata and the channel carrying it', () => {
+    const graph = kafkaFanOut();
+    const event = 'event:shop:OrderCreated';
+    graph.nodes.push(
+      node(event, 'Event', 'OrderCreated', {
+        properties: {
+          category: 'domain',
+          version: 2,
+          fields: ['orderId', 'total'],
+          metadataFields: ['traceId'],
+        },
+        evidence: [at('src/events.ts', 3)],
+      }),
+    );
+    graph.edges.push(
+      edge('CARRIES', 'topic:kafka:orders.created', event, { evidence: [at('src/orders.ts', 14)] }),
+    );
+    const markdown = report(graph, [
+      {
+        id: 'transactional-outbox',
+        subjects: ['service:shop:.'],
+        summary: 'orders and outbox rows written in one transaction',
+        evidence: [at('src/outbox.ts', 7)],
+      },
+    ]);
+    expect(block(markdown, 'Event types')).toEqual([
+      '- `OrderCreated`: category=`domain`; version=2; payload `orderId`, `total`; ' +
+        'metadata `traceId`; on `orders.created` — `src/events.ts:3`',
+    ]);
+    expect(block(markdown, 'Transactional outbox')).toEqual([
+      '- `shop`: orders and outbox rows written in one transaction — `src/outbox.ts:7`',
+    ]);
+    expect(markdown).toContain(
+      'Found 1 channel (1 topic), 2 handlers and 1 event type across 1 service.',
+    );
+  });
+
+  test('the view model of an empty scan has no sections and renders the fixed sentence', () => {
+    const view = buildViewModel(EMPTY, [], []);
+    expect(view.verdict).toBe('none');
+    expect(view.diagram).toEqual([]);
+    expect(renderReport(view).trim()).toBe('no event-driven patterns');
+  });
+});
