@@ -96,12 +96,13 @@ function publish(
   if (!topic) return [];
   const properties = { ...producerProperties(file, origin, role), ...messageProperties(file, fields) };
 
-  return publishTargets(file, topic, call, handlers).flatMap((target) => {
+  return publishTargets(file, [topic], call, handlers).flatMap((target) => {
+    const [resolved] = target.names as [ResolvedName];
     const edgeProperties: Properties = { ...properties };
     if (target.via !== undefined) edgeProperties.via = target.via;
     return [
-      channelRecord('Topic', 'topic', TECHNOLOGY, target.resolved, target.evidence),
-      edgeRecord('PUBLISHES', target.publisher, topicRef(target.resolved), {
+      channelRecord('Topic', 'topic', TECHNOLOGY, resolved, target.evidence),
+      edgeRecord('PUBLISHES', target.publisher, topicRef(resolved), {
         technology: TECHNOLOGY,
         properties: edgeProperties,
       }, target.evidence),

@@ -11,6 +11,7 @@ const debug = createDebug('eventgraph:lang:typescript');
 
 /** Bounds the import closure so a huge monorepo cannot make one scan unbounded. */
 const MAX_LOADED_FILES = 5000;
+const SOURCE_PATTERN = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 export interface TsFile {
   input: SourceInput;
@@ -52,7 +53,11 @@ export const typescriptFrontend: Frontend<TsFile> = {
   inputOf: (file) => file.input,
 };
 
-/** Adds the inputs and, transitively, the workspace files they import with a relative path. */
+/**
+ * Adds the inputs, the files that import them (callers of wrapper functions live there, and
+ * they rarely mention the library), and transitively the workspace files all of those import
+ * with a relative path.
+ */
 function loadClosure(
   project: Project,
   inputs: readonly SourceInput[],
@@ -60,24 +65,43 @@ function loadClosure(
 ): Map<string, SourceFile> {
   const loaded = new Map<string, SourceFile>();
   const texts = new Map<string, string>(inputs.map((i) => [i.path, i.text]));
-  const pending = inputs.map((i) => i.path);
-  const seen = new Set(pending);
   const exists = (candidate: string) => workspace.files.has(candidate) || texts.has(candidate);
+  const importsOf = (relative: string, text: string) =>
+    ts
+      .preProcessFile(text, true, true)
+      .importedFiles.map((imported) => resolveRelative(relative, imported.fileName, exists))
+      .filter((target): target is string => target !== undefined);
 
+  const pending = [...texts.keys(), ...importersOf(texts, workspace, importsOf)];
+  const seen = new Set(pending);
   while (pending.length > 0 && loaded.size < MAX_LOADED_FILES) {
     const relative = pending.shift() as string;
     const text = texts.get(relative) ?? workspace.read(relative);
     if (text === undefined) continue;
     loaded.set(relative, project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }));
-
-    for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
-      const target = resolveRelative(relative, imported.fileName, exists);
-      if (target === undefined || seen.has(target)) continue;
+    for (const target of importsOf(relative, text)) {
+      if (seen.has(target)) continue;
       seen.add(target);
       pending.push(target);
     }
   }
   return loaded;
+}
+
+/** Workspace source files that import one of the inputs directly. */
+function importersOf(
+  inputs: ReadonlyMap<string, string>,
+  workspace: Workspace,
+  importsOf: (relative: string, text: string) => string[],
+): string[] {
+  const importers: string[] = [];
+  for (const relative of workspace.files) {
+    if (inputs.has(relative) || !SOURCE_PATTERN.test(relative)) continue;
+    const text = workspace.read(relative);
+    if (text === undefined || !text.includes('.')) continue;
+    if (importsOf(relative, text).some((target) => inputs.has(target))) importers.push(relative);
+  }
+  return importers;
 }
 
 /** The first parse error as a path:line diagnostic; the file is still extracted as far as it parsed. */

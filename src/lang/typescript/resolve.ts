@@ -74,8 +74,11 @@ type Value =
 
 /** A name at a publish site, and the call site of a wrapper when the name came through one. */
 export interface NameSite {
-  resolved: ResolvedName;
-  /** The outermost call of the wrapper function that supplied the name. */
+  /** One resolved name per expression asked about. */
+  names: ResolvedName[];
+  /** The expressions as the outermost caller wrote them (a handler passed to a wrapper). */
+  expressions: Node[];
+  /** The outermost call of the wrapper function that supplied the names. */
   site?: CallExpression;
 }
 
@@ -103,20 +106,30 @@ export class TsResolver {
     return { name: text, dynamic: true, expression: text };
   }
 
-  /** Like resolveName, expanded over the callers when the name is a wrapper's parameter. */
-  nameSites(expression: Node, depth = 0): NameSite[] {
-    const parameter = this.parameterOf(expression);
-    if (!parameter || depth >= MAX_WRAPPER_DEPTH) return [{ resolved: this.resolveName(expression) }];
-    const { declaration, index } = parameter;
-    const calls = this.callSitesOf(declaration.getParentOrThrow());
-    if (calls.length === 0) return [{ resolved: this.resolveName(expression) }];
+  /**
+   * Names at a publish site, expanded over the callers when some of them are parameters of
+   * the enclosing (wrapper) function: one entry per call site, with the caller's arguments.
+   */
+  nameSites(expressions: readonly Node[], depth = 0): NameSite[] {
+    const parameters = expressions.map((e) => this.parameterOf(e));
+    const first = parameters.find((p) => p !== undefined);
+    const here = (): NameSite[] => [
+      { names: expressions.map((e) => this.resolveName(e)), expressions: [...expressions] },
+    ];
+    if (!first || depth >= MAX_WRAPPER_DEPTH) return here();
+    const fn = first.declaration.getParentOrThrow();
+    const calls = this.callSitesOf(fn);
+    if (calls.length === 0) return here();
 
     return calls.flatMap((call): NameSite[] => {
-      const argument = call.getArguments()[index];
-      const fallback = declaration.getInitializer();
-      if (!argument) return fallback ? [{ resolved: this.resolveName(fallback), site: call }] : [];
-      return this.nameSites(argument, depth + 1).map((inner) => ({
-        resolved: inner.resolved,
+      const args = expressions.map((expression, i) => {
+        const parameter = parameters[i];
+        if (!parameter || parameter.declaration.getParent() !== fn) return expression;
+        return call.getArguments()[parameter.index] ?? parameter.declaration.getInitializer();
+      });
+      if (args.some((a) => a === undefined)) return [];
+      return this.nameSites(args as Node[], depth + 1).map((inner) => ({
+        ...inner,
         site: inner.site ?? call,
       }));
     });

@@ -52,7 +52,10 @@ export function publisherOf(file: TsFile, node: Node, handlers: ReadonlyMap<Node
 }
 
 export interface PublishTarget {
-  resolved: ResolvedName;
+  /** One name per expression asked about (topic; or exchange and routing key). */
+  names: ResolvedName[];
+  /** The expressions as the outermost caller wrote them. */
+  expressions: Node[];
   evidence: Evidence;
   publisher: NodeRef;
   /** The call inside the wrapper, as path:line, when the name came from a caller. */
@@ -65,14 +68,15 @@ export interface PublishTarget {
  */
 export function publishTargets(
   file: TsFile,
-  nameExpression: Node,
+  nameExpressions: readonly Node[],
   call: Node,
   handlers: ReadonlyMap<Node, NodeRef>,
 ): PublishTarget[] {
-  return file.resolver.nameSites(nameExpression).map((site) => {
+  return file.resolver.nameSites(nameExpressions).map((site) => {
     const at = site.site ?? call;
     const target: PublishTarget = {
-      resolved: site.resolved,
+      names: site.names,
+      expressions: site.expressions,
       evidence: evidenceOf(file, at),
       publisher: publisherOf(file, at, handlers),
     };
