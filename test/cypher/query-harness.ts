@@ -1,5 +1,5 @@
 // Graph in, rows out: load a tiny graph into an in-memory Kùzu and run one pattern file.
-// Rows are made comparable: lists sorted (collect has no order), evidence JSON shown as
+// Rows are made comparable: lists sorted (collect has no order; nulls last), evidence JSON shown as
 // `file:line`, and Kùzu's null for an empty collect shown as [] like Neo4j returns.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,8 @@ export function tidy(row: StoreRow): Record<string, unknown> {
 
 function sortLists(value: StoreValue): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map(sortLists).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const key = (v: unknown): string => (typeof v === 'string' ? v : `\uffff${JSON.stringify(v)}`);
+  return value.map(sortLists).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function readableEvidence(value: StoreValue): string[] {
