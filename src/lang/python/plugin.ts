@@ -1,9 +1,10 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
-  extractors: [pikaExtractor],
+  extractors: [celeryExtractor, pikaExtractor],
 };

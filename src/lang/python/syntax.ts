@@ -8,6 +8,8 @@ export function argument(
   keyword?: string,
 ): SyntaxNode | undefined {
   if (!args) return undefined;
+  // `f(x for x in xs)`: the generator is the only, positional, argument.
+  if (args.type === 'generator_expression') return position === 0 ? args : undefined;
   if (keyword !== undefined) {
     const named = keywordArgument(args, keyword);
     if (named) return named;
@@ -25,6 +27,7 @@ export function argument(
 }
 
 export function keywordArgument(args: SyntaxNode, keyword: string): SyntaxNode | undefined {
+  if (args.type !== 'argument_list') return undefined;
   for (const child of args.namedChildren) {
     if (child.type !== 'keyword_argument') continue;
     if (child.childForFieldName('name')?.text === keyword) return child.childForFieldName('value') ?? undefined;
@@ -34,6 +37,7 @@ export function keywordArgument(args: SyntaxNode, keyword: string): SyntaxNode |
 
 export function positionalArguments(args: SyntaxNode | null | undefined): SyntaxNode[] {
   if (!args) return [];
+  if (args.type === 'generator_expression') return [args];
   const positional: SyntaxNode[] = [];
   for (const child of args.namedChildren) {
     if (child.type === 'keyword_argument' || child.type === 'comment') continue;
