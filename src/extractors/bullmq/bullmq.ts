@@ -1,6 +1,280 @@
+// BullMQ queues, jobs, repeatable jobs, job schedulers, workers and flows.
+import createDebug from 'debug';
+import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import {
+  channelRecord,
+  edgeRecord,
+  nodeRecord,
+  ref,
+  type Evidence,
+  type GraphRecord,
+  type NodeRef,
+  type Properties,
+  type ResolvedName,
+} from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
+import { functionName, originTokens, type Origin } from '../../lang/typescript/resolve.js';
+import {
+  compactText,
+  evidenceOf,
+  locationOf,
+  methodCalls,
+  publisherOf,
+  publishTargets,
+  type PublishTarget,
+} from '../../lang/typescript/sites.js';
+
+const debug = createDebug('eventgraph:extract:bullmq');
+
 export const bullmqExtractor: Extractor<TsFile> = {
-  id: 'bullmq', title: '', docs: '', language: 'typescript', technologies: ['bullmq'], packages: ['bullmq'],
-  prefilter: ['bullmq'], emits: { nodes: [], edges: [] }, extract: () => [],
+  id: 'bullmq',
+  title: 'BullMQ queues, jobs, schedulers and workers',
+  docs: 'https://docs.bullmq.io/guide/queues',
+  language: 'typescript',
+  technologies: ['bullmq'],
+  packages: ['bullmq'],
+  prefilter: ['bullmq', '.add(', '.addBulk(', 'upsertJobScheduler'],
+  emits: {
+    nodes: ['Queue', 'Job', 'Handler'],
+    edges: ['PUBLISHES', 'ENQUEUES', 'SCHEDULES', 'CONSUMES'],
+  },
+  extract,
 };
+
+const TECHNOLOGY = 'bullmq';
+const METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
+
+function extract(file: TsFile): GraphRecord[] {
+  const records: GraphRecord[] = [];
+  const handlers = new Map<Node, NodeRef>();
+  for (const created of file.source.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+    const origin = file.resolver.traceOrigin(created.getExpression());
+    if (origin?.module === 'bullmq' && originTokens(origin).join(' ') === 'Worker') {
+      records.push(...worker(file, created, handlers));
+    }
+  }
+
+  for (const call of methodCalls(file, METHODS)) {
+    const origin = file.resolver.traceOrigin(call.object);
+    if (origin?.module !== 'bullmq') continue;
+    const tokens = originTokens(origin).join(' ');
+    if (tokens === 'FlowProducer new' && call.method === 'add') {
+      records.push(...flow(file, call.call, call.call.getArguments()[0], handlers, []));
+      continue;
+    }
+    if (tokens !== 'Queue new' && tokens !== 'type Queue') continue;
+    const queue = queueOf(file, origin, call.object);
+    const args = call.call.getArguments();
+    if (call.method === 'add') {
+      records.push(...addJob(file, call.call, queue, args[0], args[2], handlers));
+    } else if (call.method === 'addBulk') {
+      const list = args[0];
+      for (const item of list && Node.isArrayLiteralExpression(list) ? list.getElements() : []) {
+        const fields = file.resolver.objectProperties(item);
+        records.push(...addJob(file, call.call, queue, fields.get('name'), fields.get('opts'), handlers));
+      }
+    } else {
+      records.push(...jobScheduler(file, call.call, queue, args));
+    }
+  }
+  debug('%s: %d records', file.input.path, records.length);
+  return records;
+}
+
+/** The queue's name from `new Queue(name)`; a queue known only by its type stays an expression. */
+function queueOf(file: TsFile, origin: Origin, object: Node): ResolvedName {
+  const creation = origin.steps.find((s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new');
+  const name = creation?.node.getArguments()[0];
+  if (name) return file.resolver.resolveName(name);
+  const text = object.getText();
+  return { name: text, dynamic: true, expression: text };
+}
+
+// ---- producing ---------------------------------------------------------------------------
+
+function addJob(
+  file: TsFile,
+  call: CallExpression,
+  queue: ResolvedName,
+  jobName: Node | undefined,
+  options: Node | undefined,
+  handlers: ReadonlyMap<Node, NodeRef>,
+): GraphRecord[] {
+  if (!jobName) return [];
+  const fields = file.resolver.objectProperties(options);
+  const { edge, job } = jobOptions(file, fields);
+  const repeat = file.resolver.objectProperties(fields.get('repeat'));
+
+  return publishTargets(file, [jobName], call, handlers).flatMap((target) => {
+    const [name] = target.names as [ResolvedName];
+    const records = produce(file, target, queue, name, { ...edge }, job);
+    const schedule = scheduleOf(file, repeat);
+    if (schedule) {
+      records.push(edgeRecord('SCHEDULES', ref.serviceOf(locationOf(file, call)), jobRef(file, name), {
+        technology: TECHNOLOGY,
+        properties: schedule,
+      }, target.evidence));
+    }
+    return records;
+  });
+}
+
+/** PUBLISHES to the queue, the Job node, and ENQUEUES of the job. */
+function produce(
+  file: TsFile,
+  target: PublishTarget,
+  queue: ResolvedName,
+  name: ResolvedName,
+  edge: Properties,
+  job: Properties,
+): GraphRecord[] {
+  const publishProperties: Properties = { ...edge, jobName: name.name };
+  if (target.via !== undefined) publishProperties.via = target.via;
+  const enqueueProperties: Properties = { queue: queue.name };
+  for (const key of ['delayMs', 'retry']) {
+    const value = edge[key];
+    if (value !== undefined) enqueueProperties[key] = value;
+  }
+  const jobProperties: Properties = { queue: queue.name, ...job };
+  if (name.dynamic) Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
+  return [
+    channelRecord('Queue', 'queue', TECHNOLOGY, queue, target.evidence),
+    nodeRecord(jobRef(file, name), { name: name.name, technology: TECHNOLOGY, properties: jobProperties }, target.evidence),
+    edgeRecord('PUBLISHES', target.publisher, queueRef(queue), { technology: TECHNOLOGY, properties: publishProperties }, target.evidence),
+    edgeRecord('ENQUEUES', target.publisher, jobRef(file, name), { technology: TECHNOLOGY, properties: enqueueProperties }, target.evidence),
+  ];
+}
+
+/** Job options split into what belongs on the edge and what describes the job. */
+function jobOptions(file: TsFile, fields: Map<string, Node>): { edge: Properties; job: Properties } {
+  const edge: Properties = {};
+  const job: Properties = {};
+  const delay = file.resolver.literalOf(fields.get('delay'));
+  if (typeof delay === 'number') edge.delayMs = delay;
+  const priority = file.resolver.literalOf(fields.get('priority'));
+  if (typeof priority === 'number') edge.priority = job.priority = priority;
+  const attempts = file.resolver.literalOf(fields.get('attempts'));
+  if (typeof attempts === 'number') edge.attempts = attempts;
+  const backoff = backoffOf(file, fields.get('backoff'));
+  if (backoff !== undefined) edge.backoff = backoff;
+
+  const retry = [
+    typeof attempts === 'number' ? `attempts=${String(attempts)}` : undefined,
+    backoff !== undefined ? `backoff=${backoff}` : undefined,
+  ].filter((part) => part !== undefined);
+  if (retry.length > 0) edge.retry = job.retry = retry.join(', ');
+  if (typeof attempts === 'number') job.maxRetries = attempts;
+  const jobId = fields.get('jobId');
+  if (jobId) job.dedupKey = compactText(jobId);
+  return { edge, job };
+}
+
+/** `backoff: 1000` is a fixed delay; `{ type: 'exponential', delay: 1000 }` names its type. */
+function backoffOf(file: TsFile, backoff: Node | undefined): string | undefined {
+  if (!backoff) return undefined;
+  const fixed = file.resolver.literalOf(backoff);
+  if (typeof fixed === 'number') return `fixed ${String(fixed)}ms`;
+  const fields = file.resolver.objectProperties(backoff);
+  const type = file.resolver.literalOf(fields.get('type'));
+  const delay = file.resolver.literalOf(fields.get('delay'));
+  if (type === undefined) return undefined;
+  return typeof delay === 'number' ? `${String(type)} ${String(delay)}ms` : String(type);
+}
+
+/** `{ pattern }` (or the older `cron`) is a cron expression; `{ every }` an interval. */
+function scheduleOf(file: TsFile, repeat: Map<string, Node>): Properties | undefined {
+  const pattern = file.resolver.literalOf(repeat.get('pattern') ?? repeat.get('cron'));
+  if (typeof pattern === 'string') return { schedule: pattern, scheduleKind: 'cron', scheduler: 'bullmq' };
+  const every = file.resolver.literalOf(repeat.get('every'));
+  if (typeof every === 'number') {
+    return { schedule: `every ${String(every)}ms`, scheduleKind: 'interval', scheduler: 'bullmq' };
+  }
+  return undefined;
+}
+
+/** queue.upsertJobScheduler(id, { pattern | every }, { name, opts }). */
+function jobScheduler(file: TsFile, call: CallExpression, queue: ResolvedName, args: Node[]): GraphRecord[] {
+  const [id, repeat, template] = args;
+  if (!id) return [];
+  const schedule = scheduleOf(file, file.resolver.objectProperties(repeat));
+  const fields = file.resolver.objectProperties(template);
+  const name = file.resolver.resolveName(fields.get('name') ?? id);
+  const { edge, job } = jobOptions(file, file.resolver.objectProperties(fields.get('opts')));
+  const evidence = evidenceOf(file, call);
+  const service = ref.serviceOf(locationOf(file, call));
+  const target: PublishTarget = { names: [name], expressions: [id], evidence, publisher: service };
+  const records = produce(file, target, queue, name, edge, job);
+  if (schedule) {
+    records.push(edgeRecord('SCHEDULES', service, jobRef(file, name), { technology: TECHNOLOGY, properties: schedule }, evidence));
+  }
+  return records;
+}
+
+/** FlowProducer.add({ name, queueName, children }): every node of the tree is a job. */
+function flow(
+  file: TsFile,
+  call: CallExpression,
+  node: Node | undefined,
+  handlers: ReadonlyMap<Node, NodeRef>,
+  parents: string[],
+): GraphRecord[] {
+  const fields = file.resolver.objectProperties(node);
+  const nameNode = fields.get('name');
+  const queueNode = fields.get('queueName');
+  if (!nameNode || !queueNode || !node) return [];
+  const name = file.resolver.resolveName(nameNode);
+  const queue = file.resolver.resolveName(queueNode);
+  const { edge, job } = jobOptions(file, file.resolver.objectProperties(fields.get('opts')));
+  const parent = parents.at(-1);
+  if (parent !== undefined) job.dependsOn = parent;
+
+  const evidence = evidenceOf(file, node);
+  const publisher = publisherOf(file, call, handlers);
+  const target: PublishTarget = { names: [name], expressions: [nameNode], evidence, publisher };
+  const records = produce(file, target, queue, name, edge, job);
+  const children = fields.get('children');
+  for (const child of children && Node.isArrayLiteralExpression(children) ? children.getElements() : []) {
+    records.push(...flow(file, call, child, handlers, [...parents, name.name]));
+  }
+  return records;
+}
+
+// ---- consuming ---------------------------------------------------------------------------
+
+/** new Worker(queueName, processor, { concurrency, limiter }). */
+function worker(file: TsFile, created: NewExpression, handlers: Map<Node, NodeRef>): GraphRecord[] {
+  const [queueNode, processor, options] = created.getArguments();
+  if (!queueNode) return [];
+  const queue = file.resolver.resolveName(queueNode);
+  const fn = processor ? file.resolver.functionOf(processor) : undefined;
+  const name = (fn ? functionName(fn) : undefined) ?? `${queue.name} worker`;
+  const handler = ref.handler(locationOf(file, created), name);
+  if (fn) handlers.set(fn, handler);
+
+  const fields = file.resolver.objectProperties(options);
+  const properties: Properties = {};
+  const concurrency = file.resolver.literalOf(fields.get('concurrency'));
+  if (typeof concurrency === 'number') properties.concurrency = concurrency;
+  const handlerProperties: Properties = { ...properties };
+  const limiter = file.resolver.objectProperties(fields.get('limiter'));
+  const max = file.resolver.literalOf(limiter.get('max'));
+  const duration = file.resolver.literalOf(limiter.get('duration'));
+  if (typeof max === 'number' && typeof duration === 'number') {
+    handlerProperties.rateLimit = `${String(max)} per ${String(duration)}ms`;
+  }
+  const evidence: Evidence = evidenceOf(file, created);
+  return [
+    nodeRecord(handler, { name, technology: TECHNOLOGY, properties: handlerProperties }, fn ? evidenceOf(file, fn) : evidence),
+    channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence),
+    edgeRecord('CONSUMES', handler, queueRef(queue), { technology: TECHNOLOGY, properties }, evidence),
+  ];
+}
+
+function queueRef(queue: ResolvedName): NodeRef {
+  return ref.channel('Queue', TECHNOLOGY, queue.name);
+}
+
+function jobRef(file: TsFile, name: ResolvedName): NodeRef {
+  return ref.job(file.input.repository, TECHNOLOGY, name.name);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { scanFixture } from '../helpers/scan-fixture.js';
+
+describe('node-cron', () => {
+  it('names jobs after the task and schedules them from the service', async () => {
+    const scan = await scanFixture('node-cron-jobs', ['node-cron']);
+    expect(scan.names('Job')).toEqual(['cleanupSessions', 'digestTask', 'rotateKeys', 'sendInvoices']);
+    const rows = scan.edges('SCHEDULES').map((edge) => ({
+      job: scan.graph.nodes.find((n) => n.id === edge.to)?.name,
+      schedule: edge.properties.schedule,
+      at: edge.evidence.map((e) => `${e.file}:${String(e.line)}`),
+    }));
+    expect(rows.sort((a, b) => String(a.job).localeCompare(String(b.job)))).toEqual([
+      { job: 'cleanupSessions', schedule: '*/5 * * * *', at: ['src/schedules.ts:6'] },
+      { job: 'digestTask', schedule: '0 8 * * 1', at: ['src/schedules.ts:9'] },
+      { job: 'rotateKeys', schedule: '0 3 * * *', at: ['src/schedules.ts:7'] },
+      { job: 'sendInvoices', schedule: '0 0 1 * *', at: ['src/legacy.js:7'] },
+    ]);
+    const edge = scan.edges('SCHEDULES', 'maintenance', 'rotateKeys')[0];
+    expect(edge?.properties).toEqual({
+      schedule: '0 3 * * *',
+      scheduleKind: 'cron',
+      scheduler: 'node-cron',
+    });
+    expect(scan.node('Job', 'rotateKeys').properties).toEqual({
+      schedule: '0 3 * * *',
+      timezone: 'Europe/Berlin',
+    });
+  });
+
+  it('ignores cron.validate and look-alike schedule() methods', async () => {
+    const scan = await scanFixture('node-cron-negative', ['node-cron']);
+    expect(scan.graph.nodes).toEqual([]);
+    expect(scan.graph.edges).toEqual([]);
+  });
+});
