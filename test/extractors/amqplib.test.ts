@@ -27,7 +27,10 @@ describe('amqplib', () => {
       durable: true,
       messageTtlMs: 60000,
     });
-    expect(scan.node('Queue', 'orders.retry').properties).toEqual({ kind: 'queue', messageTtlMs: 5000 });
+    expect(scan.node('Queue', 'orders.retry').properties).toEqual({
+      kind: 'queue',
+      messageTtlMs: 5000,
+    });
     // assertQueue('') names nothing; only its consumer shows the queue, as written.
     expect(scan.names('Queue')).not.toContain("''");
     expect(scan.diagnostics).toEqual([]);

@@ -4,7 +4,12 @@ import { scanFixture } from '../helpers/scan-fixture.js';
 describe('node-cron', () => {
   it('names jobs after the task and schedules them from the service', async () => {
     const scan = await scanFixture('node-cron-jobs', ['node-cron']);
-    expect(scan.names('Job')).toEqual(['cleanupSessions', 'digestTask', 'rotateKeys', 'sendInvoices']);
+    expect(scan.names('Job')).toEqual([
+      'cleanupSessions',
+      'digestTask',
+      'rotateKeys',
+      'sendInvoices',
+    ]);
     const rows = scan.edges('SCHEDULES').map((edge) => ({
       job: scan.graph.nodes.find((n) => n.id === edge.to)?.name,
       schedule: edge.properties.schedule,

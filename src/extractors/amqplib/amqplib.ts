@@ -13,7 +13,12 @@ import {
 } from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
-import { functionName, originCall, originTokens, type Origin } from '../../lang/typescript/resolve.js';
+import {
+  functionName,
+  originCall,
+  originTokens,
+  type Origin,
+} from '../../lang/typescript/resolve.js';
 import {
   compactText,
   evidenceOf,
@@ -32,8 +37,19 @@ export const amqplibExtractor: Extractor<TsFile> = {
   language: 'typescript',
   technologies: ['rabbitmq'],
   packages: ['amqplib'],
-  prefilter: ['amqplib', 'assertExchange', 'assertQueue', 'bindQueue', '.publish(', 'sendToQueue', '.consume('],
-  emits: { nodes: ['Topic', 'Queue', 'Handler'], edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO'] },
+  prefilter: [
+    'amqplib',
+    'assertExchange',
+    'assertQueue',
+    'bindQueue',
+    '.publish(',
+    'sendToQueue',
+    '.consume(',
+  ],
+  emits: {
+    nodes: ['Topic', 'Queue', 'Handler'],
+    edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO'],
+  },
   extract,
 };
 
@@ -74,7 +90,8 @@ function extract(file: TsFile): GraphRecord[] {
     if (call.method === 'prefetch' && typeof count === 'number') prefetch.set(channel, count);
   }
   for (const { call, channel } of calls) {
-    if (call.method === 'consume') records.push(...consume(file, call.call, prefetch.get(channel), handlers));
+    if (call.method === 'consume')
+      records.push(...consume(file, call.call, prefetch.get(channel), handlers));
   }
   for (const { call } of calls) {
     const args = call.call.getArguments();
@@ -93,8 +110,12 @@ function isChannel(origin: Origin): boolean {
   const last = tokens.at(-1);
   if (last === 'type Channel' || last === 'type ConfirmChannel') return true;
   // connect() ... createChannel(): a callback or awaited promise, both leave the same chain.
-  return tokens.length >= 4 && tokens[0] === 'connect' && last === '()' &&
-    CHANNEL_FACTORIES.includes(tokens.at(-2) ?? '');
+  return (
+    tokens.length >= 4 &&
+    tokens[0] === 'connect' &&
+    last === '()' &&
+    CHANNEL_FACTORIES.includes(tokens.at(-2) ?? '')
+  );
 }
 
 function channelKey(origin: Origin, object: Node): Node | string {
@@ -115,7 +136,16 @@ function assertExchange(file: TsFile, call: CallExpression, args: Node[]): Graph
   if (typeof exchangeType === 'string') properties.exchangeType = exchangeType;
   const durable = file.resolver.literalOf(file.resolver.objectProperties(options).get('durable'));
   if (typeof durable === 'boolean') properties.durable = durable;
-  return [channelRecord('Topic', 'exchange', TECHNOLOGY, exchangeName(file, name), evidenceOf(file, call), properties)];
+  return [
+    channelRecord(
+      'Topic',
+      'exchange',
+      TECHNOLOGY,
+      exchangeName(file, name),
+      evidenceOf(file, call),
+      properties,
+    ),
+  ];
 }
 
 function assertQueue(file: TsFile, call: CallExpression, args: Node[]): GraphRecord[] {
@@ -138,20 +168,32 @@ function assertQueue(file: TsFile, call: CallExpression, args: Node[]): GraphRec
   const queue = queueName(file, name);
   // A server-named queue (`assertQueue('')`) has no name until run time; its consumers show it.
   if (queue.dynamic && queue.expression === "''") return [];
-  const records: GraphRecord[] = [channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence, properties)];
+  const records: GraphRecord[] = [
+    channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence, properties),
+  ];
 
-  const deadLetter = fields.get('deadLetterExchange') ?? queueArguments.get('x-dead-letter-exchange');
+  const deadLetter =
+    fields.get('deadLetterExchange') ?? queueArguments.get('x-dead-letter-exchange');
   if (deadLetter) {
-    const routing = fields.get('deadLetterRoutingKey') ?? queueArguments.get('x-dead-letter-routing-key');
+    const routing =
+      fields.get('deadLetterRoutingKey') ?? queueArguments.get('x-dead-letter-routing-key');
     const routingKey = routing ? file.resolver.resolveName(routing) : undefined;
     const target = deliveryTarget(file, deadLetter, routingKey);
     const edgeProperties: Properties = {};
     if (routingKey) edgeProperties.routingKey = routingKey.name;
     records.push(target.record(evidence));
-    records.push(edgeRecord('DEAD_LETTERS_TO', ref.channel('Queue', TECHNOLOGY, queue.name), target.ref, {
-      technology: TECHNOLOGY,
-      properties: edgeProperties,
-    }, evidence));
+    records.push(
+      edgeRecord(
+        'DEAD_LETTERS_TO',
+        ref.channel('Queue', TECHNOLOGY, queue.name),
+        target.ref,
+        {
+          technology: TECHNOLOGY,
+          properties: edgeProperties,
+        },
+        evidence,
+      ),
+    );
   }
   return records;
 }
@@ -167,16 +209,26 @@ function bindQueue(file: TsFile, call: CallExpression, args: Node[]): GraphRecor
   return [
     channelRecord('Topic', 'exchange', TECHNOLOGY, exchangeResolved, evidence),
     channelRecord('Queue', 'queue', TECHNOLOGY, queueResolved, evidence),
-    edgeRecord('ROUTES_TO', exchangeRef(exchangeResolved), queueRef(queueResolved), {
-      technology: TECHNOLOGY,
-      properties,
-    }, evidence),
+    edgeRecord(
+      'ROUTES_TO',
+      exchangeRef(exchangeResolved),
+      queueRef(queueResolved),
+      {
+        technology: TECHNOLOGY,
+        properties,
+      },
+      evidence,
+    ),
   ];
 }
 
 // ---- publishing --------------------------------------------------------------------------
 
-function publish(file: TsFile, call: CallExpression, handlers: ReadonlyMap<Node, NodeRef>): GraphRecord[] {
+function publish(
+  file: TsFile,
+  call: CallExpression,
+  handlers: ReadonlyMap<Node, NodeRef>,
+): GraphRecord[] {
   const [exchange, routingKey, , options] = call.getArguments();
   if (!exchange || !routingKey) return [];
   const properties = publishOptions(file, options);
@@ -188,15 +240,25 @@ function publish(file: TsFile, call: CallExpression, handlers: ReadonlyMap<Node,
     const destination = deliveryTarget(file, exchange, keyResolved, exchangeResolved);
     return [
       destination.record(target.evidence),
-      edgeRecord('PUBLISHES', target.publisher, destination.ref, {
-        technology: TECHNOLOGY,
-        properties: edgeProperties,
-      }, target.evidence),
+      edgeRecord(
+        'PUBLISHES',
+        target.publisher,
+        destination.ref,
+        {
+          technology: TECHNOLOGY,
+          properties: edgeProperties,
+        },
+        target.evidence,
+      ),
     ];
   });
 }
 
-function sendToQueue(file: TsFile, call: CallExpression, handlers: ReadonlyMap<Node, NodeRef>): GraphRecord[] {
+function sendToQueue(
+  file: TsFile,
+  call: CallExpression,
+  handlers: ReadonlyMap<Node, NodeRef>,
+): GraphRecord[] {
   const [queue, , options] = call.getArguments();
   if (!queue) return [];
   const properties = publishOptions(file, options);
@@ -206,10 +268,16 @@ function sendToQueue(file: TsFile, call: CallExpression, handlers: ReadonlyMap<N
     if (target.via !== undefined) edgeProperties.via = target.via;
     return [
       channelRecord('Queue', 'queue', TECHNOLOGY, resolved, target.evidence),
-      edgeRecord('PUBLISHES', target.publisher, queueRef(resolved), {
-        technology: TECHNOLOGY,
-        properties: edgeProperties,
-      }, target.evidence),
+      edgeRecord(
+        'PUBLISHES',
+        target.publisher,
+        queueRef(resolved),
+        {
+          technology: TECHNOLOGY,
+          properties: edgeProperties,
+        },
+        target.evidence,
+      ),
     ];
   });
 }
@@ -260,7 +328,8 @@ function consume(
 ): GraphRecord[] {
   const [queue, callback, options] = call.getArguments();
   if (!queue || !callback) return [];
-  const noAck = file.resolver.literalOf(file.resolver.objectProperties(options).get('noAck')) === true;
+  const noAck =
+    file.resolver.literalOf(file.resolver.objectProperties(options).get('noAck')) === true;
 
   return file.resolver.nameSites([queue, callback]).flatMap((site) => {
     const resolved = queueName(file, queue, site.names[0]);
@@ -276,9 +345,19 @@ function consume(
     if (fn && requeuesOnNack(fn)) handlerProperties.retry = 'requeue on nack';
     const evidence = evidenceOf(file, at);
     return [
-      nodeRecord(handler, { name, technology: TECHNOLOGY, properties: handlerProperties }, evidenceOf(file, fn ?? at)),
+      nodeRecord(
+        handler,
+        { name, technology: TECHNOLOGY, properties: handlerProperties },
+        evidenceOf(file, fn ?? at),
+      ),
       channelRecord('Queue', 'queue', TECHNOLOGY, resolved, evidence),
-      edgeRecord('CONSUMES', handler, queueRef(resolved), { technology: TECHNOLOGY, properties }, evidence),
+      edgeRecord(
+        'CONSUMES',
+        handler,
+        queueRef(resolved),
+        { technology: TECHNOLOGY, properties },
+        evidence,
+      ),
     ];
   });
 }
@@ -297,8 +376,13 @@ function requeuesOnNack(fn: Node): boolean {
 // ---- names -------------------------------------------------------------------------------
 
 /** A server-named queue (`assertQueue('')`) has no name in code: keep the expression. */
-function queueName(file: TsFile, node: Node, resolved = file.resolver.resolveName(node)): ResolvedName {
-  if (!resolved.dynamic && resolved.name === '') return { name: "''", dynamic: true, expression: "''" };
+function queueName(
+  file: TsFile,
+  node: Node,
+  resolved = file.resolver.resolveName(node),
+): ResolvedName {
+  if (!resolved.dynamic && resolved.name === '')
+    return { name: "''", dynamic: true, expression: "''" };
   return resolved;
 }
 

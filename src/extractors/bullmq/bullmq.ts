@@ -72,7 +72,9 @@ function extract(file: TsFile): GraphRecord[] {
       const list = args[0];
       for (const item of list && Node.isArrayLiteralExpression(list) ? list.getElements() : []) {
         const fields = file.resolver.objectProperties(item);
-        records.push(...addJob(file, call.call, queue, fields.get('name'), fields.get('opts'), handlers));
+        records.push(
+          ...addJob(file, call.call, queue, fields.get('name'), fields.get('opts'), handlers),
+        );
       }
     } else {
       records.push(...jobScheduler(file, call.call, queue, args));
@@ -84,7 +86,9 @@ function extract(file: TsFile): GraphRecord[] {
 
 /** The queue's name from `new Queue(name)`; a queue known only by its type stays an expression. */
 function queueOf(file: TsFile, origin: Origin, object: Node): ResolvedName {
-  const creation = origin.steps.find((s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new');
+  const creation = origin.steps.find(
+    (s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new',
+  );
   const name = creation?.node.getArguments()[0];
   if (name) return file.resolver.resolveName(name);
   const text = object.getText();
@@ -111,10 +115,18 @@ function addJob(
     const records = produce(file, target, queue, name, { ...edge }, job);
     const schedule = scheduleOf(file, repeat);
     if (schedule) {
-      records.push(edgeRecord('SCHEDULES', ref.serviceOf(locationOf(file, call)), jobRef(file, name), {
-        technology: TECHNOLOGY,
-        properties: schedule,
-      }, target.evidence));
+      records.push(
+        edgeRecord(
+          'SCHEDULES',
+          ref.serviceOf(locationOf(file, call)),
+          jobRef(file, name),
+          {
+            technology: TECHNOLOGY,
+            properties: schedule,
+          },
+          target.evidence,
+        ),
+      );
     }
     return records;
   });
@@ -137,17 +149,37 @@ function produce(
     if (value !== undefined) enqueueProperties[key] = value;
   }
   const jobProperties: Properties = { queue: queue.name, ...job };
-  if (name.dynamic) Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
+  if (name.dynamic)
+    Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
   return [
     channelRecord('Queue', 'queue', TECHNOLOGY, queue, target.evidence),
-    nodeRecord(jobRef(file, name), { name: name.name, technology: TECHNOLOGY, properties: jobProperties }, target.evidence),
-    edgeRecord('PUBLISHES', target.publisher, queueRef(queue), { technology: TECHNOLOGY, properties: publishProperties }, target.evidence),
-    edgeRecord('ENQUEUES', target.publisher, jobRef(file, name), { technology: TECHNOLOGY, properties: enqueueProperties }, target.evidence),
+    nodeRecord(
+      jobRef(file, name),
+      { name: name.name, technology: TECHNOLOGY, properties: jobProperties },
+      target.evidence,
+    ),
+    edgeRecord(
+      'PUBLISHES',
+      target.publisher,
+      queueRef(queue),
+      { technology: TECHNOLOGY, properties: publishProperties },
+      target.evidence,
+    ),
+    edgeRecord(
+      'ENQUEUES',
+      target.publisher,
+      jobRef(file, name),
+      { technology: TECHNOLOGY, properties: enqueueProperties },
+      target.evidence,
+    ),
   ];
 }
 
 /** Job options split into what belongs on the edge and what describes the job. */
-function jobOptions(file: TsFile, fields: Map<string, Node>): { edge: Properties; job: Properties } {
+function jobOptions(
+  file: TsFile,
+  fields: Map<string, Node>,
+): { edge: Properties; job: Properties } {
   const edge: Properties = {};
   const job: Properties = {};
   const delay = file.resolver.literalOf(fields.get('delay'));
@@ -185,7 +217,8 @@ function backoffOf(file: TsFile, backoff: Node | undefined): string | undefined 
 /** `{ pattern }` (or the older `cron`) is a cron expression; `{ every }` an interval. */
 function scheduleOf(file: TsFile, repeat: Map<string, Node>): Properties | undefined {
   const pattern = file.resolver.literalOf(repeat.get('pattern') ?? repeat.get('cron'));
-  if (typeof pattern === 'string') return { schedule: pattern, scheduleKind: 'cron', scheduler: 'bullmq' };
+  if (typeof pattern === 'string')
+    return { schedule: pattern, scheduleKind: 'cron', scheduler: 'bullmq' };
   const every = file.resolver.literalOf(repeat.get('every'));
   if (typeof every === 'number') {
     return { schedule: `every ${String(every)}ms`, scheduleKind: 'interval', scheduler: 'bullmq' };
@@ -194,7 +227,12 @@ function scheduleOf(file: TsFile, repeat: Map<string, Node>): Properties | undef
 }
 
 /** queue.upsertJobScheduler(id, { pattern | every }, { name, opts }). */
-function jobScheduler(file: TsFile, call: CallExpression, queue: ResolvedName, args: Node[]): GraphRecord[] {
+function jobScheduler(
+  file: TsFile,
+  call: CallExpression,
+  queue: ResolvedName,
+  args: Node[],
+): GraphRecord[] {
   const [id, repeat, template] = args;
   if (!id) return [];
   const schedule = scheduleOf(file, file.resolver.objectProperties(repeat));
@@ -206,7 +244,15 @@ function jobScheduler(file: TsFile, call: CallExpression, queue: ResolvedName, a
   const target: PublishTarget = { names: [name], expressions: [id], evidence, publisher: service };
   const records = produce(file, target, queue, name, edge, job);
   if (schedule) {
-    records.push(edgeRecord('SCHEDULES', service, jobRef(file, name), { technology: TECHNOLOGY, properties: schedule }, evidence));
+    records.push(
+      edgeRecord(
+        'SCHEDULES',
+        service,
+        jobRef(file, name),
+        { technology: TECHNOLOGY, properties: schedule },
+        evidence,
+      ),
+    );
   }
   return records;
 }
@@ -234,7 +280,9 @@ function flow(
   const target: PublishTarget = { names: [name], expressions: [nameNode], evidence, publisher };
   const records = produce(file, target, queue, name, edge, job);
   const children = fields.get('children');
-  for (const child of children && Node.isArrayLiteralExpression(children) ? children.getElements() : []) {
+  for (const child of children && Node.isArrayLiteralExpression(children)
+    ? children.getElements()
+    : []) {
     records.push(...flow(file, call, child, handlers, [...parents, name.name]));
   }
   return records;
@@ -265,9 +313,19 @@ function worker(file: TsFile, created: NewExpression, handlers: Map<Node, NodeRe
   }
   const evidence: Evidence = evidenceOf(file, created);
   return [
-    nodeRecord(handler, { name, technology: TECHNOLOGY, properties: handlerProperties }, fn ? evidenceOf(file, fn) : evidence),
+    nodeRecord(
+      handler,
+      { name, technology: TECHNOLOGY, properties: handlerProperties },
+      fn ? evidenceOf(file, fn) : evidence,
+    ),
     channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence),
-    edgeRecord('CONSUMES', handler, queueRef(queue), { technology: TECHNOLOGY, properties }, evidence),
+    edgeRecord(
+      'CONSUMES',
+      handler,
+      queueRef(queue),
+      { technology: TECHNOLOGY, properties },
+      evidence,
+    ),
   ];
 }
 

@@ -13,7 +13,12 @@ import {
 } from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
-import { functionName, originCall, originTokens, type Origin } from '../../lang/typescript/resolve.js';
+import {
+  functionName,
+  originCall,
+  originTokens,
+  type Origin,
+} from '../../lang/typescript/resolve.js';
 import {
   compactText,
   evidenceOf,
@@ -56,12 +61,15 @@ function extract(file: TsFile): GraphRecord[] {
   for (const { call, origin } of calls) {
     const role = roleOf(origin);
     if ((role === 'producer' || role === 'transaction') && call.method === 'send') {
-      records.push(...publish(file, call.call, call.call.getArguments()[0], origin, role, handlers));
+      records.push(
+        ...publish(file, call.call, call.call.getArguments()[0], origin, role, handlers),
+      );
     } else if ((role === 'producer' || role === 'transaction') && call.method === 'sendBatch') {
       const batch = file.resolver.objectProperties(call.call.getArguments()[0]);
       const list = batch.get('topicMessages');
       const items = list && Node.isArrayLiteralExpression(list) ? list.getElements() : [];
-      for (const item of items) records.push(...publish(file, call.call, item, origin, role, handlers));
+      for (const item of items)
+        records.push(...publish(file, call.call, item, origin, role, handlers));
     } else if (role === 'admin' && call.method === 'createTopics') {
       records.push(...createTopics(file, call.call));
     }
@@ -73,7 +81,10 @@ function extract(file: TsFile): GraphRecord[] {
 function roleOf(origin: Origin): Role | undefined {
   const tokens = originTokens(origin).join(' ');
   if (/^(Kafka new )?producer \(\)$/.test(tokens) || tokens === 'type Producer') return 'producer';
-  if (/^(Kafka new )?producer \(\) transaction \(\)$/.test(tokens) || tokens === 'type Transaction') {
+  if (
+    /^(Kafka new )?producer \(\) transaction \(\)$/.test(tokens) ||
+    tokens === 'type Transaction'
+  ) {
     return 'transaction';
   }
   if (/^(Kafka new )?consumer \(\)$/.test(tokens) || tokens === 'type Consumer') return 'consumer';
@@ -94,7 +105,10 @@ function publish(
   const fields = file.resolver.objectProperties(record);
   const topic = fields.get('topic');
   if (!topic) return [];
-  const properties = { ...producerProperties(file, origin, role), ...messageProperties(file, fields) };
+  const properties = {
+    ...producerProperties(file, origin, role),
+    ...messageProperties(file, fields),
+  };
 
   return publishTargets(file, [topic], call, handlers).flatMap((target) => {
     const [resolved] = target.names as [ResolvedName];
@@ -102,10 +116,16 @@ function publish(
     if (target.via !== undefined) edgeProperties.via = target.via;
     return [
       channelRecord('Topic', 'topic', TECHNOLOGY, resolved, target.evidence),
-      edgeRecord('PUBLISHES', target.publisher, topicRef(resolved), {
-        technology: TECHNOLOGY,
-        properties: edgeProperties,
-      }, target.evidence),
+      edgeRecord(
+        'PUBLISHES',
+        target.publisher,
+        topicRef(resolved),
+        {
+          technology: TECHNOLOGY,
+          properties: edgeProperties,
+        },
+        target.evidence,
+      ),
     ];
   });
 }
@@ -115,7 +135,8 @@ function messageProperties(file: TsFile, fields: Map<string, Node>): Properties 
   const acks = file.resolver.literalOf(fields.get('acks'));
   if (acks !== undefined) properties.acks = String(acks);
   const messages = fields.get('messages');
-  const first = messages && Node.isArrayLiteralExpression(messages) ? messages.getElements()[0] : undefined;
+  const first =
+    messages && Node.isArrayLiteralExpression(messages) ? messages.getElements()[0] : undefined;
   const key = file.resolver.objectProperties(first).get('key');
   if (key) properties.key = compactText(key);
   return properties;
@@ -129,7 +150,9 @@ function producerProperties(file: TsFile, origin: Origin, role: Role): Propertie
   if (file.resolver.literalOf(options.get('idempotent')) === true) properties.idempotent = true;
   if (options.has('transactionalId') || role === 'transaction') properties.transactional = true;
 
-  const client = origin.steps.find((s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new');
+  const client = origin.steps.find(
+    (s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new',
+  );
   const clientOptions = file.resolver.objectProperties(client?.node.getArguments()[0]);
   const retry = retrySummary(file, options.get('retry') ?? clientOptions.get('retry'));
   if (retry !== undefined) properties.retry = retry;
@@ -139,7 +162,11 @@ function producerProperties(file: TsFile, origin: Origin, role: Role): Propertie
 function retrySummary(file: TsFile, retry: Node | undefined): string | undefined {
   const options = file.resolver.objectProperties(retry);
   const parts: string[] = [];
-  for (const [key, unit] of [['retries', ''], ['initialRetryTime', 'ms'], ['maxRetryTime', 'ms']]) {
+  for (const [key, unit] of [
+    ['retries', ''],
+    ['initialRetryTime', 'ms'],
+    ['maxRetryTime', 'ms'],
+  ]) {
     const value = file.resolver.literalOf(options.get(key as string));
     if (value !== undefined) parts.push(`${key as string}=${String(value)}${unit as string}`);
   }
@@ -157,12 +184,20 @@ interface Consumer {
 }
 
 /** Subscribe and run calls grouped by the consumer they are made on. */
-function groupConsumers(calls: { call: MethodCall; origin: Origin }[]): Map<Node | string, Consumer> {
+function groupConsumers(
+  calls: { call: MethodCall; origin: Origin }[],
+): Map<Node | string, Consumer> {
   const consumers = new Map<Node | string, Consumer>();
   for (const { call, origin } of calls) {
-    if (roleOf(origin) !== 'consumer' || (call.method !== 'subscribe' && call.method !== 'run')) continue;
+    if (roleOf(origin) !== 'consumer' || (call.method !== 'subscribe' && call.method !== 'run'))
+      continue;
     const key = originCall(origin, 'consumer') ?? call.object.getText();
-    const consumer = consumers.get(key) ?? { origin, label: call.object.getText(), subscribes: [], runs: [] };
+    const consumer = consumers.get(key) ?? {
+      origin,
+      label: call.object.getText(),
+      subscribes: [],
+      runs: [],
+    };
     (call.method === 'subscribe' ? consumer.subscribes : consumer.runs).push(call.call);
     consumers.set(key, consumer);
   }
@@ -192,7 +227,13 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
   if (fn) handlers.set(fn, handler);
   const handlerProperties: Properties = { batch };
   if (group !== undefined) handlerProperties.group = group;
-  records.push(nodeRecord(handler, { name, technology: TECHNOLOGY, properties: handlerProperties }, evidenceOf(file, fn ?? anchor)));
+  records.push(
+    nodeRecord(
+      handler,
+      { name, technology: TECHNOLOGY, properties: handlerProperties },
+      evidenceOf(file, fn ?? anchor),
+    ),
+  );
 
   const edgeProperties: Properties = { batch };
   if (group !== undefined) edgeProperties.group = group;
@@ -207,7 +248,15 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
     const evidence = evidenceOf(file, subscribe);
     for (const topic of subscribedTopics(file, options)) {
       records.push(channelRecord('Topic', 'topic', TECHNOLOGY, topic, evidence));
-      records.push(edgeRecord('CONSUMES', handler, topicRef(topic), { technology: TECHNOLOGY, properties }, evidence));
+      records.push(
+        edgeRecord(
+          'CONSUMES',
+          handler,
+          topicRef(topic),
+          { technology: TECHNOLOGY, properties },
+          evidence,
+        ),
+      );
     }
   }
   return records;
@@ -216,7 +265,11 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
 function subscribedTopics(file: TsFile, options: Map<string, Node>): ResolvedName[] {
   const single = options.get('topic');
   const list = options.get('topics');
-  const nodes = single ? [single] : list && Node.isArrayLiteralExpression(list) ? list.getElements() : [];
+  const nodes = single
+    ? [single]
+    : list && Node.isArrayLiteralExpression(list)
+      ? list.getElements()
+      : [];
   // A RegExp subscribes to whatever topics match at run time: keep it as written.
   return nodes.map((node) =>
     Node.isRegularExpressionLiteral(node)
@@ -238,17 +291,25 @@ function createTopics(file: TsFile, call: CallExpression): GraphRecord[] {
     const partitions = file.resolver.literalOf(fields.get('numPartitions'));
     if (typeof partitions === 'number') properties.partitions = partitions;
     const retention = configEntry(file, fields.get('configEntries'), 'retention.ms');
-    if (retention !== undefined && Number.isFinite(Number(retention))) properties.retentionMs = Number(retention);
+    if (retention !== undefined && Number.isFinite(Number(retention)))
+      properties.retentionMs = Number(retention);
     const resolved = file.resolver.resolveName(topic);
-    return [channelRecord('Topic', 'topic', TECHNOLOGY, resolved, evidenceOf(file, element), properties)];
+    return [
+      channelRecord('Topic', 'topic', TECHNOLOGY, resolved, evidenceOf(file, element), properties),
+    ];
   });
 }
 
-function configEntry(file: TsFile, entries: Node | undefined, name: string): string | number | boolean | undefined {
+function configEntry(
+  file: TsFile,
+  entries: Node | undefined,
+  name: string,
+): string | number | boolean | undefined {
   if (!entries || !Node.isArrayLiteralExpression(entries)) return undefined;
   for (const entry of entries.getElements()) {
     const fields = file.resolver.objectProperties(entry);
-    if (file.resolver.literalOf(fields.get('name')) === name) return file.resolver.literalOf(fields.get('value'));
+    if (file.resolver.literalOf(fields.get('name')) === name)
+      return file.resolver.literalOf(fields.get('value'));
   }
   return undefined;
 }

@@ -1,7 +1,13 @@
 // node-cron schedules: cron.schedule(expression, task, { timezone }).
 import createDebug from 'debug';
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
-import { edgeRecord, nodeRecord, ref, type GraphRecord, type Properties } from '../../model/graph.js';
+import {
+  edgeRecord,
+  nodeRecord,
+  ref,
+  type GraphRecord,
+  type Properties,
+} from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
 import { functionName, originTokens, strip } from '../../lang/typescript/resolve.js';
@@ -49,10 +55,16 @@ function schedule(file: TsFile, call: CallExpression): GraphRecord[] {
   const job = ref.job(file.input.repository, TECHNOLOGY, name);
   return [
     nodeRecord(job, { name, technology: TECHNOLOGY, properties: jobProperties }, evidence),
-    edgeRecord('SCHEDULES', ref.serviceOf(locationOf(file, call)), job, {
-      technology: TECHNOLOGY,
-      properties: { schedule: expression, scheduleKind: 'cron', scheduler: 'node-cron' },
-    }, evidence),
+    edgeRecord(
+      'SCHEDULES',
+      ref.serviceOf(locationOf(file, call)),
+      job,
+      {
+        technology: TECHNOLOGY,
+        properties: { schedule: expression, scheduleKind: 'cron', scheduler: 'node-cron' },
+      },
+      evidence,
+    ),
   ];
 }
 

@@ -78,7 +78,10 @@ function loadClosure(
     const relative = pending.shift() as string;
     const text = texts.get(relative) ?? workspace.read(relative);
     if (text === undefined) continue;
-    loaded.set(relative, project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }));
+    loaded.set(
+      relative,
+      project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }),
+    );
     for (const target of importsOf(relative, text)) {
       if (seen.has(target)) continue;
       seen.add(target);
@@ -104,7 +107,7 @@ function importersOf(
   return importers;
 }
 
-/** The first parse error as a path:line diagnostic; the file is still extracted as far as it parsed. */
+/** The first parse error, at path:line; the rest of the file is still extracted. */
 function syntaxDiagnostics(project: Project, source: SourceFile, input: SourceInput): Diagnostic[] {
   const program = project.getProgram().compilerObject;
   const errors = program.getSyntacticDiagnostics(source.compilerNode);

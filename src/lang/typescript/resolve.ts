@@ -56,7 +56,10 @@ export function originTokens(origin: Origin): string[] {
 }
 
 /** The last call or new expression of an origin whose callee is `member`, e.g. 'consumer'. */
-export function originCall(origin: Origin, member: string): CallExpression | NewExpression | undefined {
+export function originCall(
+  origin: Origin,
+  member: string,
+): CallExpression | NewExpression | undefined {
   for (let i = origin.steps.length - 1; i > 0; i -= 1) {
     const step = origin.steps[i];
     const before = origin.steps[i - 1];
@@ -147,22 +150,39 @@ export class TsResolver {
     if (Node.isBinaryExpression(node)) {
       const operator = node.getOperatorToken().getKind();
       if (operator === SyntaxKind.PlusToken) {
-        return joinNames(this.nameOf(node.getLeft(), depth + 1), this.nameOf(node.getRight(), depth + 1));
+        return joinNames(
+          this.nameOf(node.getLeft(), depth + 1),
+          this.nameOf(node.getRight(), depth + 1),
+        );
       }
       if (operator === SyntaxKind.QuestionQuestionToken || operator === SyntaxKind.BarBarToken) {
         const variable = environmentVariable(node.getLeft());
         const fallback = this.nameOf(node.getRight(), depth + 1);
         if (variable === undefined || !fallback || fallback.dynamic) return undefined;
-        return { name: fallback.name, dynamic: false, expression: node.getText(), override: variable };
+        return {
+          name: fallback.name,
+          dynamic: false,
+          expression: node.getText(),
+          override: variable,
+        };
       }
       return undefined;
     }
     const variable = environmentVariable(node);
     if (variable !== undefined) {
-      return { name: node.getText(), dynamic: true, expression: node.getText(), override: variable };
+      return {
+        name: node.getText(),
+        dynamic: true,
+        expression: node.getText(),
+        override: variable,
+      };
     }
 
-    if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
+    if (
+      Node.isIdentifier(node) ||
+      Node.isPropertyAccessExpression(node) ||
+      Node.isElementAccessExpression(node)
+    ) {
       const value = this.evaluate(node, depth + 1, true);
       if (value?.kind !== 'node' || value.node === node) return undefined;
       const target = value.node;
@@ -190,7 +210,9 @@ export class TsResolver {
   }
 
   /** The parameter an expression names, when it is one of the enclosing function's. */
-  private parameterOf(expression: Node): { declaration: ParameterDeclaration; index: number } | undefined {
+  private parameterOf(
+    expression: Node,
+  ): { declaration: ParameterDeclaration; index: number } | undefined {
     const node = strip(expression);
     if (!Node.isIdentifier(node)) return undefined;
     const declaration = this.definitionOf(node);
@@ -207,7 +229,9 @@ export class TsResolver {
     if (name === undefined) return [];
     const candidates = this.callIndex().get(name) ?? [];
     return candidates.filter((call) => {
-      const inside = call.getSourceFile() === fn.getSourceFile() && fn.containsRange(call.getPos(), call.getEnd());
+      const inside =
+        call.getSourceFile() === fn.getSourceFile() &&
+        fn.containsRange(call.getPos(), call.getEnd());
       if (inside) return false;
       const callee = this.evaluate(call.getExpression(), 0, false);
       return callee?.kind === 'node' && callee.node === fn;
@@ -264,7 +288,9 @@ export class TsResolver {
     const properties = new Map<string, Node>();
     if (!expression) return properties;
     const node = strip(expression);
-    const value = Node.isObjectLiteralExpression(node) ? { kind: 'node' as const, node } : this.evaluate(node, 0, true);
+    const value = Node.isObjectLiteralExpression(node)
+      ? { kind: 'node' as const, node }
+      : this.evaluate(node, 0, true);
     if (value?.kind !== 'node' || !Node.isObjectLiteralExpression(value.node)) return properties;
     for (const property of value.node.getProperties()) {
       if (Node.isPropertyAssignment(property)) {
@@ -276,7 +302,8 @@ export class TsResolver {
       } else if (Node.isMethodDeclaration(property)) {
         properties.set(property.getName(), property);
       } else if (Node.isSpreadAssignment(property)) {
-        for (const [key, inner] of this.objectProperties(property.getExpression())) properties.set(key, inner);
+        for (const [key, inner] of this.objectProperties(property.getExpression()))
+          properties.set(key, inner);
       }
     }
     return properties;
@@ -293,7 +320,10 @@ export class TsResolver {
     }
     if (Node.isTrueLiteral(node)) return true;
     if (Node.isFalseLiteral(node)) return false;
-    if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.AsteriskToken) {
+    if (
+      Node.isBinaryExpression(node) &&
+      node.getOperatorToken().getKind() === SyntaxKind.AsteriskToken
+    ) {
       const left = this.literalOf(node.getLeft());
       const right = this.literalOf(node.getRight());
       if (typeof left === 'number' && typeof right === 'number') return left * right;
@@ -330,7 +360,8 @@ export class TsResolver {
         : this.memberKey(node.getArgumentExpression());
       if (key === undefined) return undefined;
       const object = strip(node.getExpression());
-      if (object.getKind() === SyntaxKind.ThisKeyword) return this.thisMember(object, key, depth + 1);
+      if (object.getKind() === SyntaxKind.ThisKeyword)
+        return this.thisMember(object, key, depth + 1);
       const value = this.evaluate(object, depth + 1, constants);
       return value ? this.memberOf(value, key, depth + 1, constants) : undefined;
     }
@@ -346,7 +377,12 @@ export class TsResolver {
   private evaluateCall(node: CallExpression, depth: number, constants: boolean): Value | undefined {
     const callee = strip(node.getExpression());
     const first = node.getArguments()[0];
-    if (Node.isIdentifier(callee) && callee.getText() === 'require' && first && isStringLike(first)) {
+    if (
+      Node.isIdentifier(callee) &&
+      callee.getText() === 'require' &&
+      first &&
+      isStringLike(first)
+    ) {
       return this.moduleValue(node.getSourceFile(), first.getLiteralText());
     }
     if (Node.isImportExpression(callee) && first && isStringLike(first)) {
@@ -368,7 +404,12 @@ export class TsResolver {
     return name && !name.dynamic ? name.name : undefined;
   }
 
-  private memberOf(value: Value, key: string, depth: number, constants: boolean): Value | undefined {
+  private memberOf(
+    value: Value,
+    key: string,
+    depth: number,
+    constants: boolean,
+  ): Value | undefined {
     if (value.kind === 'origin') return withStep(value.origin, { kind: 'member', name: key });
     if (value.kind === 'file') return this.exportedValue(value.file, key, depth + 1, constants);
 
@@ -420,7 +461,9 @@ export class TsResolver {
 
   /** `this.key` inside a class: a method, a field initializer or an assignment to the field. */
   private thisMember(thisNode: Node, key: string, depth: number): Value | undefined {
-    const owner = thisNode.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+    const owner = thisNode.getFirstAncestor(
+      (a) => Node.isClassDeclaration(a) || Node.isClassExpression(a),
+    );
     if (!owner || !Node.isClassDeclaration(owner)) return undefined;
     return this.instanceMember(owner, key, depth);
   }
@@ -466,7 +509,13 @@ export class TsResolver {
       const value = definition ? this.fromDefinition(definition, 1, false) : undefined;
       if (value?.kind !== 'origin') return undefined;
       const steps = value.origin.steps.filter((s) => s.kind !== 'member');
-      return { kind: 'origin', origin: { module: value.origin.module, steps: [...steps, { kind: 'type', name: typeName.getText() }] } };
+      return {
+        kind: 'origin',
+        origin: {
+          module: value.origin.module,
+          steps: [...steps, { kind: 'type', name: typeName.getText() }],
+        },
+      };
     }
     const left = typeName.getLeft();
     if (!Node.isIdentifier(left)) return undefined;
@@ -474,7 +523,10 @@ export class TsResolver {
     const value = definition ? this.fromDefinition(definition, 1, false) : undefined;
     if (value?.kind !== 'origin' || value.origin.steps.length > 0) return undefined;
     const name = typeName.getRight().getText();
-    return { kind: 'origin', origin: { module: value.origin.module, steps: [{ kind: 'type', name }] } };
+    return {
+      kind: 'origin',
+      origin: { module: value.origin.module, steps: [{ kind: 'type', name }] },
+    };
   }
 
   private fromDefinition(definition: Node, depth: number, constants: boolean): Value | undefined {
@@ -484,7 +536,9 @@ export class TsResolver {
     if (Node.isImportSpecifier(definition)) {
       const specifier = definition.getImportDeclaration().getModuleSpecifierValue();
       const module = this.moduleValue(file, specifier);
-      const imported = definition.getAliasNode() ? definition.getNameNode().getText() : definition.getName();
+      const imported = definition.getAliasNode()
+        ? definition.getNameNode().getText()
+        : definition.getName();
       return module ? this.memberOf(module, imported, depth + 1, constants) : undefined;
     }
     if (Node.isImportClause(definition)) {
@@ -492,18 +546,23 @@ export class TsResolver {
       if (!declaration) return undefined;
       const module = this.moduleValue(file, declaration.getModuleSpecifierValue());
       // A CommonJS library's default import is the module itself.
-      if (module?.kind === 'file') return this.exportedValue(module.file, 'default', depth + 1, constants);
+      if (module?.kind === 'file')
+        return this.exportedValue(module.file, 'default', depth + 1, constants);
       return module;
     }
     if (Node.isNamespaceImport(definition)) {
       const declaration = definition.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
-      return declaration ? this.moduleValue(file, declaration.getModuleSpecifierValue()) : undefined;
+      return declaration
+        ? this.moduleValue(file, declaration.getModuleSpecifierValue())
+        : undefined;
     }
-    if (Node.isVariableDeclaration(definition)) return this.variableValue(definition, depth, constants);
+    if (Node.isVariableDeclaration(definition))
+      return this.variableValue(definition, depth, constants);
     if (Node.isBindingElement(definition)) {
       const pattern = definition.getParent();
       const declaration = pattern.getParent();
-      if (!Node.isObjectBindingPattern(pattern) || !Node.isVariableDeclaration(declaration)) return undefined;
+      if (!Node.isObjectBindingPattern(pattern) || !Node.isVariableDeclaration(declaration))
+        return undefined;
       const initializer = declaration.getInitializer();
       if (!initializer) return undefined;
       const source = this.evaluate(initializer, depth + 1, constants);
@@ -535,7 +594,9 @@ export class TsResolver {
 
     // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
     const name = definition.getName();
-    for (const assignment of definition.getSourceFile().getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    for (const assignment of definition
+      .getSourceFile()
+      .getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
       if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
       const left = assignment.getLeft();
       if (!Node.isIdentifier(left) || left.getText() !== name) continue;
@@ -551,7 +612,11 @@ export class TsResolver {
     const fn = parameter.getParent();
     const call = fn.getParent();
     const index = parameterIndex(parameter);
-    if (Node.isCallExpression(call) && isFunctionLike(fn) && call.getArguments().includes(fn as Expression)) {
+    if (
+      Node.isCallExpression(call) &&
+      isFunctionLike(fn) &&
+      call.getArguments().includes(fn as Expression)
+    ) {
       const callee = call.getExpression();
       // `connect(url).then((connection) => ...)` holds what the promise resolves to.
       if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'then' && index === 0) {
@@ -569,7 +634,12 @@ export class TsResolver {
     return typed ?? { kind: 'node', node: parameter };
   }
 
-  private exportedValue(file: SourceFile, name: string, depth: number, constants: boolean): Value | undefined {
+  private exportedValue(
+    file: SourceFile,
+    name: string,
+    depth: number,
+    constants: boolean,
+  ): Value | undefined {
     const declaration = file.getExportedDeclarations().get(name)?.[0];
     if (declaration) return this.fromDefinition(declaration, depth + 1, constants);
 
@@ -590,7 +660,8 @@ export class TsResolver {
   }
 
   private moduleValue(from: SourceFile, specifier: string): Value | undefined {
-    if (!specifier.startsWith('.')) return { kind: 'origin', origin: { module: specifier, steps: [] } };
+    if (!specifier.startsWith('.'))
+      return { kind: 'origin', origin: { module: specifier, steps: [] } };
     const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
     const file = target === undefined ? undefined : this.files.get(target);
     return file ? { kind: 'file', file } : undefined;
@@ -641,7 +712,8 @@ export function isFunctionLike(node: Node): boolean {
 export function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();
-  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent)) return parent.getName();
+  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))
+    return parent.getName();
   if (Node.isFunctionExpression(fn)) return fn.getName();
   return undefined;
 }
@@ -670,7 +742,8 @@ function isStringLike(node: Node): node is Node & { getLiteralText(): string } {
 
 function propertyKey(name: Node): string | undefined {
   if (Node.isIdentifier(name) || Node.isPrivateIdentifier(name)) return name.getText();
-  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name)) return name.getLiteralText();
+  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name))
+    return name.getLiteralText();
   if (Node.isNumericLiteral(name)) return name.getText();
   return undefined;
 }
@@ -678,14 +751,18 @@ function propertyKey(name: Node): string | undefined {
 /** 'X' for `process.env.X` or `process.env['X']`. */
 function environmentVariable(expression: Node): string | undefined {
   const node = strip(expression);
-  if (!Node.isPropertyAccessExpression(node) && !Node.isElementAccessExpression(node)) return undefined;
+  if (!Node.isPropertyAccessExpression(node) && !Node.isElementAccessExpression(node))
+    return undefined;
   if (node.getExpression().getText() !== 'process.env') return undefined;
   if (Node.isPropertyAccessExpression(node)) return node.getName();
   const argument = node.getArgumentExpression();
   return argument && isStringLike(argument) ? argument.getLiteralText() : undefined;
 }
 
-function joinNames(left: ResolvedName | undefined, right: ResolvedName | undefined): ResolvedName | undefined {
+function joinNames(
+  left: ResolvedName | undefined,
+  right: ResolvedName | undefined,
+): ResolvedName | undefined {
   if (!left || !right || left.dynamic || right.dynamic) return undefined;
   const override = left.override ?? right.override;
   return override === undefined

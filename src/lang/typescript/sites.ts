@@ -43,7 +43,11 @@ export function evidenceOf(file: TsFile, node: Node): Evidence {
 }
 
 /** Handler or Job registered around a node by the same extractor, else the owning Service. */
-export function publisherOf(file: TsFile, node: Node, handlers: ReadonlyMap<Node, NodeRef>): NodeRef {
+export function publisherOf(
+  file: TsFile,
+  node: Node,
+  handlers: ReadonlyMap<Node, NodeRef>,
+): NodeRef {
   for (const ancestor of node.getAncestors()) {
     const handler = handlers.get(ancestor);
     if (handler) return handler;
