@@ -1,10 +1,12 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
-  extractors: [celeryExtractor, pikaExtractor],
+  extractors: [celeryExtractor, confluentKafkaExtractor, kafkaPythonExtractor, pikaExtractor],
 };
