@@ -53,7 +53,8 @@ const fanOut = patternsOnly('fan-out', (row) => {
   }
   const queues = numberOf(row, 'queueCount');
   if (queues >= 2) {
-    const routes = `routes to ${String(queues)} consumed queues: ${list(strings(row, 'queueNames'))}`;
+    const queueNames = list(strings(row, 'queueNames'));
+    const routes = `routes to ${String(queues)} consumed queues: ${queueNames}`;
     parts.push(parts.length === 0 ? `${name} ${routes}` : routes);
   }
   return parts.join('; ');
@@ -69,9 +70,11 @@ const competingConsumers = patternsOnly('competing-consumers', (row) => {
   const withConcurrency = concurrency > 1 ? ` (concurrency up to ${String(concurrency)})` : '';
   if (count < 2) return `${names} consumes ${channel} with concurrency ${String(concurrency)}`;
   if (share.startsWith('group:') && group !== null) {
-    return `${String(count)} consumers share group ${group} on ${channel}: ${names}${withConcurrency}`;
+    const shared = `${String(count)} consumers share group ${group} on ${channel}`;
+    return `${shared}: ${names}${withConcurrency}`;
   }
-  return `${channel} is taken from by ${String(count)} competing consumers: ${names}${withConcurrency}`;
+  const competing = `${channel} is taken from by ${String(count)} competing consumers`;
+  return `${competing}: ${names}${withConcurrency}`;
 });
 
 const deadLetter: Interpreter = (rows) => {
@@ -102,7 +105,8 @@ const deadLetter: Interpreter = (rows) => {
   const patterns: PatternFinding[] = [...routes.values()].map(({ row, consumers, evidence }) => ({
     id: 'dead-letter',
     subjects: subjects(text(row, 'channelId'), text(row, 'deadLetterId'), consumers),
-    summary: `${text(row, 'channelName') ?? ''} dead-letters to ${text(row, 'deadLetterName') ?? ''}`,
+    summary:
+      `${text(row, 'channelName') ?? ''} dead-letters to ` + (text(row, 'deadLetterName') ?? ''),
     evidence: uniqueEvidence(evidence),
   }));
   const gaps: GapFinding[] = [...uncovered.entries()].map(([channelId, entry]) => ({
@@ -147,7 +151,8 @@ const retry: Interpreter = (rows) => {
 const orphanChannels: Interpreter = (rows) => ({
   patterns: [],
   gaps: rows.map((row) => {
-    const side = row.published === true ? 'published but never consumed' : 'consumed but never published';
+    const side =
+      row.published === true ? 'published but never consumed' : 'consumed but never published';
     const dynamic = row.dynamic === true ? ' (name known only at run time)' : '';
     return {
       id: 'orphan-channel',
@@ -169,7 +174,8 @@ const exactlyOnce = patternsOnly('exactly-once', (row) => {
     row.transactional === true ? 'transactional' : null,
   ].filter((w): w is string => w !== null);
   const producer = text(row, 'producerName') ?? '';
-  return `${producer} publishes to ${text(row, 'channelName') ?? ''} as ${ways.join(' and ')} producer`;
+  const channel = text(row, 'channelName') ?? '';
+  return `${producer} publishes to ${channel} as ${ways.join(' and ')} producer`;
 });
 
 const requestReply = patternsOnly('request-reply', (row) => {
@@ -180,7 +186,8 @@ const requestReply = patternsOnly('request-reply', (row) => {
     correlation !== null ? `correlation id ${correlation}` : null,
   ].filter((d): d is string => d !== null);
   const requester = text(row, 'requesterName') ?? '';
-  return `${requester} sends to ${text(row, 'channelName') ?? ''} awaiting a reply (${details.join(', ')})`;
+  const channel = text(row, 'channelName') ?? '';
+  return `${requester} sends to ${channel} awaiting a reply (${details.join(', ')})`;
 });
 
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {

@@ -9,7 +9,8 @@ export function compare(a: string, b: string): number {
 
 export function text(row: StoreRow, column: string): string | null {
   const value = row[column];
-  return typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export function numberOf(row: StoreRow, column: string): number {

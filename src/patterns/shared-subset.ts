@@ -26,7 +26,10 @@ const FORBIDDEN: readonly [RegExp, string][] = [
   [/\belementId\s*\(|\bid\s*\(/i, 'internal ids differ; use the id property'],
   [/\b(toString|toInteger|toFloat|toBoolean)\s*\(/i, 'conversion functions differ; convert in JS'],
   [/\bsubstring\s*\(/i, 'substring is 0-based in Neo4j and 1-based in Kùzu'],
-  [/\b(head|last|tail|reduce|reverse|replace|split|keys|properties)\s*\(/i, 'function missing or different in Kùzu'],
+  [
+    /\b(head|last|tail|reduce|reverse|replace|split|keys|properties)\s*\(/i,
+    'function missing or different in Kùzu',
+  ],
   [/\bsize\s*\(\s*\(/i, 'size() of a pattern was removed in Neo4j 5'],
   [/\bshortestPath\s*\(/i, 'shortest paths need engine-specific files'],
   [/\bCALL\b/i, 'CALL (subqueries, procedures, settings) is not shared'],
@@ -37,8 +40,14 @@ const FORBIDDEN: readonly [RegExp, string][] = [
   [/\b(CREATE|MERGE|DELETE|SET)\b/i, 'pattern queries are read-only'],
   [/\bUNION\b/i, 'UNION cannot be ordered as a whole in both engines; one row shape per query'],
   [/\|\|/, '|| is not string concatenation in Kùzu'],
-  [/[\w)\]]\s*\[\s*-?\d*\s*(\.\.|:)?\s*-?\d*\s*\]/, 'list indexing and slicing differ (0- vs 1-based)'],
-  [/\blabels\s*\([^)]*\)\s*(=|<>|\bIN\b)|(=|<>|\bIN\b)\s*labels\s*\(/i, 'labels() is a list in Neo4j, a string in Kùzu'],
+  [
+    /[\w)\]]\s*\[\s*-?\d*\s*(\.\.|:)?\s*-?\d*\s*\]/,
+    'list indexing and slicing differ (0- vs 1-based)',
+  ],
+  [
+    /\blabels\s*\([^)]*\)\s*(=|<>|\bIN\b)|(=|<>|\bIN\b)\s*labels\s*\(/i,
+    'labels() is a list in Neo4j, a string in Kùzu',
+  ],
   [/\bEXISTS\s*\{(?!\s*MATCH\b)/i, 'EXISTS { } must start with MATCH for Kùzu'],
   [/;\s*\S/, 'one statement per file'],
 ];
@@ -47,7 +56,10 @@ const FORBIDDEN: readonly [RegExp, string][] = [
 export function blankCommentsAndStrings(cypher: string): string {
   return cypher.replace(
     /\/\/[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g,
-    (match) => (match.startsWith('/') ? match.replace(/[^\n]/g, ' ') : `'${' '.repeat(match.length - 2)}'`),
+    (match) =>
+      match.startsWith('/')
+        ? match.replace(/[^\n]/g, ' ')
+        : `'${' '.repeat(match.length - 2)}'`,
   );
 }
 
@@ -120,7 +132,8 @@ function projections(source: string): { clause: string; text: string }[] {
 
 function orderedWithWithoutLimit(code: string): string[] {
   return projections(code)
-    .filter((p) => p.clause === 'WITH' && /\bORDER\s+BY\b/.test(p.text) && !/\bLIMIT\b/.test(p.text))
+    .filter((p) => p.clause === 'WITH' && /\bORDER\s+BY\b/.test(p.text))
+    .filter((p) => !/\bLIMIT\b/.test(p.text))
     .map(() => 'WITH … ORDER BY needs LIMIT in Kùzu; order in the final RETURN');
 }
 
@@ -131,7 +144,8 @@ function orderedWithWithoutLimit(code: string): string[] {
 function mixedAggregates(code: string): string[] {
   const problems: string[] = [];
   for (const projection of projections(code)) {
-    const calls = [...projection.text.matchAll(/\b(count|collect|sum|avg|min|max)\s*\(\s*(DISTINCT\b)?/gi)];
+    const aggregate = /\b(count|collect|sum|avg|min|max)\s*\(\s*(DISTINCT\b)?/gi;
+    const calls = [...projection.text.matchAll(aggregate)];
     const distinct = calls.filter((c) => c[2] !== undefined).length;
     if (distinct > 0 && distinct < calls.length) {
       problems.push('do not mix DISTINCT and plain aggregates in one projection (Kùzu bug)');
@@ -143,5 +157,6 @@ function mixedAggregates(code: string): string[] {
 function finalOrder(code: string): string[] {
   const last = projections(code).at(-1);
   if (!last || last.clause !== 'RETURN') return ['the query must end with RETURN'];
-  return /\bORDER\s+BY\b/.test(last.text) ? [] : ['the final RETURN needs ORDER BY with a unique tie-breaker'];
+  if (/\bORDER\s+BY\b/.test(last.text)) return [];
+  return ['the final RETURN needs ORDER BY with a unique tie-breaker'];
 }

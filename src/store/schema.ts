@@ -153,7 +153,8 @@ export function coerce(value: PropertyValue | undefined, type: ColumnType): Colu
 function promoted(columns: readonly Column[], properties: Record<string, PropertyValue>): Row {
   const row: Row = {};
   for (const column of columns) {
-    if (column.property !== undefined) row[column.name] = coerce(properties[column.property], column.type);
+    if (column.property === undefined) continue;
+    row[column.name] = coerce(properties[column.property], column.type);
   }
   return row;
 }
