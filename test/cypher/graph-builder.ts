@@ -33,22 +33,26 @@ export class GraphBuilder {
     file: string,
   ): string {
     const evidence = this.evidence(file);
-    this.nodes.push({ id, label, name, technology, repository: REPO, service, properties, evidence });
+    const repository = REPO;
+    this.nodes.push({ id, label, name, technology, repository, service, properties, evidence });
     return id;
   }
 
   service(name: string): string {
-    return this.node('Service', `service:${REPO}:${name}`, name, null, null, { path: name }, `${name}/package.json`);
+    const id = `service:${REPO}:${name}`;
+    return this.node('Service', id, name, null, null, { path: name }, `${name}/package.json`);
   }
 
   topic(name: string, technology: TechnologyId = 'kafka', properties: Properties = {}): string {
     const props = { kind: technology === 'rabbitmq' ? 'exchange' : 'topic', ...properties };
-    return this.node('Topic', `topic:${technology}:${name}`, name, technology, null, props, 'src/channels.ts');
+    const id = `topic:${technology}:${name}`;
+    return this.node('Topic', id, name, technology, null, props, 'src/channels.ts');
   }
 
   queue(name: string, technology: TechnologyId = 'rabbitmq', properties: Properties = {}): string {
     const props = { kind: 'queue', ...properties };
-    return this.node('Queue', `queue:${technology}:${name}`, name, technology, null, props, 'src/channels.ts');
+    const id = `queue:${technology}:${name}`;
+    return this.node('Queue', id, name, technology, null, props, 'src/channels.ts');
   }
 
   handler(service: string, name: string, properties: Properties = {}): string {
@@ -72,11 +76,13 @@ export class GraphBuilder {
   edge(type: EdgeType, from: string, to: string, properties: Properties = {}): string {
     const id = `${type}:${from}->${to}`;
     const evidence = this.evidence(`edges/${type.toLowerCase()}.ts`);
-    this.edges.push({ id, type, from, to, technology: null, repository: REPO, properties, evidence });
+    const repository = REPO;
+    this.edges.push({ id, type, from, to, technology: null, repository, properties, evidence });
     return id;
   }
 
   build(): Graph {
-    return { repositories: [{ name: REPO, root: '/tmp/shop', commit: null }], nodes: this.nodes, edges: this.edges };
+    const repositories = [{ name: REPO, root: '/tmp/shop', commit: null }];
+    return { repositories, nodes: this.nodes, edges: this.edges };
   }
 }
