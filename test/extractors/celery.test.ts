@@ -85,6 +85,38 @@ describe('celery', () => {
     });
   });
 
+  it('reads a Django project: app in proj/celery.py, CELERY_ settings, periodic setup hooks', async () => {
+    const scan = await scanFixture('celery-django', ['celery']);
+    expect(scan.names('Job')).toEqual(['digest', 'f"notifications.tasks.{kind}"', 'purge_read', 'push']);
+    expect(scan.node('Job', 'push').properties).toEqual({
+      bind: true,
+      maxRetries: 4,
+      acksLate: true,
+      retry: 'self.retry, max_retries=4, countdown=2 ** self.request.retries',
+      queue: 'notifications',
+      qualifiedName: 'notifications.tasks.push',
+    });
+    expect(scan.node('Queue', 'notifications').properties).toMatchObject({ override: 'NOTIFY_QUEUE' });
+
+    const weekly = scan.edges('SCHEDULES', 'celery-django', 'digest')[0];
+    expect(weekly?.properties).toEqual({
+      schedule: 'crontab(hour=7, minute=30, day_of_week=1)',
+      scheduleKind: 'cron',
+      scheduler: 'celery-beat',
+      entry: 'weekly digest',
+    });
+    expect(where(weekly?.evidence ?? [])).toEqual(['proj/celery.py:17']);
+    const purge = scan.edges('SCHEDULES', 'celery-django', 'purge_read')[0];
+    expect(purge?.properties).toMatchObject({ schedule: '3600', scheduleKind: 'interval' });
+    expect(where(purge?.evidence ?? [])).toEqual(['proj/settings.py:13']);
+
+    expect(scan.edges('ENQUEUES', 'celery-django', 'push')[0]?.properties)
+      .toEqual({ via: 'apply_async', eta: 'request.scheduled_at' });
+    const dynamic = scan.edges('ENQUEUES', 'celery-django', 'f"notifications.tasks.{kind}"')[0];
+    expect(dynamic?.properties).toEqual({ via: 'send_task', dynamic: true });
+    expect(where(dynamic?.evidence ?? [])).toEqual(['notifications/views.py:8']);
+  });
+
   it('finds nothing for an idle app and decorators that are not Celery', async () => {
     const scan = await scanFixture('celery-negative', ['celery']);
     expect(scan.graph.nodes).toEqual([]);

@@ -38,7 +38,7 @@ export const celeryExtractor: Extractor<PyFile> = {
   packages: ['celery'],
   prefilter: [
     'celery', 'Celery', 'shared_task', '.task', '.delay(', 'apply_async', 'send_task', '.s(', '.si(',
-    'signature(', 'beat_schedule', 'BEAT_SCHEDULE', 'task_routes', 'TASK_ROUTES',
+    'signature(', 'add_periodic_task', 'beat_schedule', 'BEAT_SCHEDULE', 'task_routes', 'TASK_ROUTES',
   ],
   emits: { nodes: ['Job', 'Queue'], edges: ['CONSUMES', 'ENQUEUES', 'PUBLISHES', 'SCHEDULES'] },
   extract: (file) => new CeleryFile(file).extract(),
@@ -275,10 +275,43 @@ class CeleryFile {
       if (nameNode) this.enqueue({ task: this.taskByName(nameNode), via: 'send_task', options: call.arguments }, 'send_task', call.call);
       return;
     }
+    if (method === 'add_periodic_task' && this.isPeriodicSetup(call.receiver, call.call)) {
+      this.periodic(call.call, call.arguments);
+      return;
+    }
     if (SIGNATURE_METHODS.has(method) && !this.consumed.has(call.call.id)) {
       const sent = this.signature(call.call);
       if (sent && call.call.parent?.type !== 'attribute') this.enqueue(sent, 'signature', call.call);
     }
+  }
+
+  // `@app.on_after_configure.connect def setup(sender, **kwargs): sender.add_periodic_task(...)`
+  private isPeriodicSetup(receiver: SyntaxNode, call: SyntaxNode): boolean {
+    if (this.isApp(receiver)) return true;
+    const fn = enclosingFunction(call);
+    const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+    return (decorated?.namedChildren ?? []).some((decorator) => {
+      const expression = decorator.type === 'decorator' ? decorator.namedChildren[0] : undefined;
+      const origin = expression ? this.resolver.origin(this.file.module, expression) : undefined;
+      return origin !== undefined && /^celery.*\.on_after_(configure|finalize)\.connect$/.test(origin);
+    });
+  }
+
+  private periodic(call: SyntaxNode, args: SyntaxNode | undefined): void {
+    const schedule = argument(args, 0, 'schedule');
+    const signatureNode = argument(args, 1, 'sig');
+    if (!schedule || signatureNode?.type !== 'call') return;
+    const sent = this.signature(signatureNode);
+    if (!sent) return;
+    this.consumed.add(signatureNode.id);
+    const properties: Properties = { schedule: schedule.text, scheduler: 'celery-beat' };
+    const kind = this.scheduleKind({ module: this.file.module, node: schedule });
+    if (kind) properties.scheduleKind = kind;
+    const entry = args ? keywordArgument(args, 'name') : undefined;
+    if (entry) properties.entry = this.resolver.string(this.file.module, entry).name;
+    this.records.push(edgeRecord('SCHEDULES', ref.serviceOf(locationOf(this.file)), this.jobRef(sent.task.name), {
+      technology: 'celery-beat', properties,
+    }, evidenceOf(this.file, call)));
   }
 
   private isApp(node: SyntaxNode): boolean {

@@ -173,6 +173,9 @@ class KafkaFile {
     if (this.dialect.constructorTopics) {
       const args = client.located.node.childForFieldName('arguments');
       for (const topic of positionalArguments(args)) add({ module: client.located.module, node: topic });
+      // KafkaConsumer(*TOPICS, ...)
+      const splat = args?.namedChildren.find((c) => c.type === 'list_splat')?.namedChildren[0];
+      if (splat) add({ module: client.located.module, node: splat });
     }
     for (const use of uses.filter((u) => u.method === 'subscribe')) {
       const list = argument(use.args, 0, 'topics');

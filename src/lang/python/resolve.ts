@@ -15,6 +15,7 @@ import {
   stringLiteral,
   type Parameter,
 } from './syntax.js';
+import { callsIn } from './call-sites.js';
 import { runQuery, type SyntaxNode } from './tree-sitter.js';
 
 export type Binding =
@@ -458,7 +459,7 @@ export class Resolver {
     const name = functionName(fn);
     const sites: Omit<CallSite, 'argument'>[] = [];
     for (const caller of this.project.modulesMentioning(name)) {
-      for (const match of runQuery('calls', caller.root)) {
+      for (const match of callsIn(caller)) {
         const called = match.method?.text ?? match.function?.text;
         const callee = match.call?.childForFieldName('function');
         if (called !== name || !match.call || !callee) continue;
