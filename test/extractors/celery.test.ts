@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { scanFixture } from '../helpers/scan-fixture.js';
 
-const where = (evidence: { file: string; line: number }[]) => evidence.map((e) => `${e.file}:${String(e.line)}`);
+const where = (evidence: { file: string; line: number }[]) =>
+  evidence.map((e) => `${e.file}:${String(e.line)}`);
 
 describe('celery', () => {
   it('finds tasks of an aliased app and shared_task, with options and routed queues', async () => {
     const scan = await scanFixture('celery-shop', ['celery']);
     expect(scan.names('Job')).toEqual([
-      'build_daily_report', 'cleanup_carts', 'fulfil_order', 'heartbeat', 'notify', 'payments.charge', 'send_email',
+      'build_daily_report',
+      'cleanup_carts',
+      'fulfil_order',
+      'heartbeat',
+      'notify',
+      'payments.charge',
+      'send_email',
     ]);
 
     const sendEmail = scan.node('Job', 'send_email');
@@ -17,21 +24,31 @@ describe('celery', () => {
       maxRetries: 5,
       autoretryFor: ['requests.ConnectionError', 'TimeoutError'],
       acksLate: true,
-      retry: 'autoretry for requests.ConnectionError, TimeoutError, max_retries=5, backoff=exponential',
+      retry:
+        'autoretry for requests.ConnectionError, TimeoutError, max_retries=5, backoff=exponential',
       queue: 'emails',
       qualifiedName: 'shop.tasks.send_email',
     });
     expect(where(sendEmail.evidence)).toEqual(['src/shop/tasks.py:18']);
-    expect(scan.node('Queue', 'emails').properties).toMatchObject({ kind: 'queue', override: 'EMAIL_QUEUE' });
+    expect(scan.node('Queue', 'emails').properties).toMatchObject({
+      kind: 'queue',
+      override: 'EMAIL_QUEUE',
+    });
     expect(scan.edges('CONSUMES', 'send_email', 'emails')).toHaveLength(1);
 
-    expect(scan.node('Job', 'payments.charge').properties).toMatchObject({ queue: 'payments', rateLimit: '10/m' });
+    expect(scan.node('Job', 'payments.charge').properties).toMatchObject({
+      queue: 'payments',
+      rateLimit: '10/m',
+    });
     expect(scan.node('Job', 'fulfil_order').properties).toMatchObject({
-      bind: true, maxRetries: 3, retry: 'self.retry, max_retries=3, countdown=60',
+      bind: true,
+      maxRetries: 3,
+      retry: 'self.retry, max_retries=3, countdown=60',
     });
     // `shop.reports.*` in task_routes
-    expect(where(scan.edges('CONSUMES', 'build_daily_report', 'reports')[0]?.evidence ?? []))
-      .toEqual(['src/shop/reports.py:7']);
+    expect(
+      where(scan.edges('CONSUMES', 'build_daily_report', 'reports')[0]?.evidence ?? []),
+    ).toEqual(['src/shop/reports.py:7']);
   });
 
   it('reports enqueues from tasks and from service code, with delay options', async () => {
@@ -42,7 +59,11 @@ describe('celery', () => {
 
     const applied = scan.edges('ENQUEUES', 'fulfil_order', 'send_email');
     expect(applied[0]?.properties).toEqual({
-      via: 'apply_async', countdown: 30, delayMs: 30000, priority: 7, queue: 'priority',
+      via: 'apply_async',
+      countdown: 30,
+      delayMs: 30000,
+      priority: 7,
+      queue: 'priority',
     });
     const published = scan.edges('PUBLISHES', 'fulfil_order', 'priority');
     expect(published[0]?.properties).toEqual({ jobName: 'send_email' });
@@ -50,7 +71,10 @@ describe('celery', () => {
 
     const fromView = scan.edges('ENQUEUES', 'shop-worker', 'send_email');
     expect(fromView[0]?.properties).toEqual({ via: ['chain', 'delay'] });
-    expect(where(fromView[0]?.evidence ?? [])).toEqual(['src/shop/views.py:6', 'src/shop/views.py:7']);
+    expect(where(fromView[0]?.evidence ?? [])).toEqual([
+      'src/shop/views.py:6',
+      'src/shop/views.py:7',
+    ]);
 
     const sent = scan.edges('ENQUEUES', 'shop-worker', 'build_daily_report');
     expect(sent[0]?.properties).toEqual({ via: 'send_task', queue: 'reports' });
@@ -58,8 +82,12 @@ describe('celery', () => {
 
   it('reads chains, groups and pipes of signatures', async () => {
     const scan = await scanFixture('celery-shop', ['celery']);
-    expect(scan.edges('ENQUEUES', 'shop-worker', 'payments.charge')[0]?.properties).toEqual({ via: 'chain' });
-    expect(scan.edges('ENQUEUES', 'shop-worker', 'fulfil_order')[0]?.properties).toEqual({ via: 'chain' });
+    expect(scan.edges('ENQUEUES', 'shop-worker', 'payments.charge')[0]?.properties).toEqual({
+      via: 'chain',
+    });
+    expect(scan.edges('ENQUEUES', 'shop-worker', 'fulfil_order')[0]?.properties).toEqual({
+      via: 'chain',
+    });
     const notify = scan.edges('ENQUEUES', 'shop-worker', 'notify')[0];
     expect(notify?.properties).toEqual({ via: ['chain', 'group'] });
     expect(where(notify?.evidence ?? [])).toEqual(['src/shop/tasks.py:54', 'src/shop/views.py:7']);
@@ -78,16 +106,23 @@ describe('celery', () => {
     });
     expect(where(nightly?.evidence ?? [])).toEqual(['src/shop/config.py:17']);
     expect(scan.edges('SCHEDULES', 'shop-worker', 'cleanup_carts')[0]?.properties).toMatchObject({
-      schedule: 'timedelta(minutes=15)', scheduleKind: 'interval',
+      schedule: 'timedelta(minutes=15)',
+      scheduleKind: 'interval',
     });
     expect(scan.edges('SCHEDULES', 'shop-worker', 'heartbeat')[0]?.properties).toMatchObject({
-      schedule: '30.0', scheduleKind: 'interval',
+      schedule: '30.0',
+      scheduleKind: 'interval',
     });
   });
 
   it('reads a Django project: app in proj/celery.py, CELERY_ settings, periodic setup hooks', async () => {
     const scan = await scanFixture('celery-django', ['celery']);
-    expect(scan.names('Job')).toEqual(['digest', 'f"notifications.tasks.{kind}"', 'purge_read', 'push']);
+    expect(scan.names('Job')).toEqual([
+      'digest',
+      'f"notifications.tasks.{kind}"',
+      'purge_read',
+      'push',
+    ]);
     expect(scan.node('Job', 'push').properties).toEqual({
       bind: true,
       maxRetries: 4,
@@ -96,7 +131,9 @@ describe('celery', () => {
       queue: 'notifications',
       qualifiedName: 'notifications.tasks.push',
     });
-    expect(scan.node('Queue', 'notifications').properties).toMatchObject({ override: 'NOTIFY_QUEUE' });
+    expect(scan.node('Queue', 'notifications').properties).toMatchObject({
+      override: 'NOTIFY_QUEUE',
+    });
 
     const weekly = scan.edges('SCHEDULES', 'celery-django', 'digest')[0];
     expect(weekly?.properties).toEqual({
@@ -110,8 +147,10 @@ describe('celery', () => {
     expect(purge?.properties).toMatchObject({ schedule: '3600', scheduleKind: 'interval' });
     expect(where(purge?.evidence ?? [])).toEqual(['proj/settings.py:13']);
 
-    expect(scan.edges('ENQUEUES', 'celery-django', 'push')[0]?.properties)
-      .toEqual({ via: 'apply_async', eta: 'request.scheduled_at' });
+    expect(scan.edges('ENQUEUES', 'celery-django', 'push')[0]?.properties).toEqual({
+      via: 'apply_async',
+      eta: 'request.scheduled_at',
+    });
     const dynamic = scan.edges('ENQUEUES', 'celery-django', 'f"notifications.tasks.{kind}"')[0];
     expect(dynamic?.properties).toEqual({ via: 'send_task', dynamic: true });
     expect(where(dynamic?.evidence ?? [])).toEqual(['notifications/views.py:8']);

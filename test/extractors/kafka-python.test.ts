@@ -1,32 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { scanFixture } from '../helpers/scan-fixture.js';
 
-const where = (evidence: { file: string; line: number }[]) => evidence.map((e) => `${e.file}:${String(e.line)}`);
+const where = (evidence: { file: string; line: number }[]) =>
+  evidence.map((e) => `${e.file}:${String(e.line)}`);
 
 describe('kafka-python', () => {
   it('traces a producer created in one module and used in another, and through a wrapper', async () => {
     const scan = await scanFixture('kafka-python-billing', ['kafka-python']);
     const invoices = scan.edges('PUBLISHES', 'kafka-python-billing', 'billing.invoices');
     expect(invoices[0]?.technology).toBe('kafka');
-    expect(invoices[0]?.properties).toEqual({ retry: 'retries=5', acks: 'all', key: 'invoice["customer_id"].encode()' });
+    expect(invoices[0]?.properties).toEqual({
+      retry: 'retries=5',
+      acks: 'all',
+      key: 'invoice["customer_id"].encode()',
+    });
     expect(where(invoices[0]?.evidence ?? [])).toEqual(['billing/invoices.py:6']);
-    expect(scan.node('Topic', 'billing.invoices').properties).toMatchObject({ kind: 'topic', override: 'INVOICES_TOPIC' });
+    expect(scan.node('Topic', 'billing.invoices').properties).toMatchObject({
+      kind: 'topic',
+      override: 'INVOICES_TOPIC',
+    });
 
     // publish_event(topic, ...) is reported where it is called, with the caller's f-string topic.
     const payments = scan.edges('PUBLISHES', 'kafka-python-billing', 'billing.payments');
-    expect(payments[0]?.properties).toEqual({ retry: 'retries=5', acks: 'all', caller: 'record_payment' });
+    expect(payments[0]?.properties).toEqual({
+      retry: 'retries=5',
+      acks: 'all',
+      caller: 'record_payment',
+    });
     expect(where(payments[0]?.evidence ?? [])).toEqual(['billing/invoices.py:10']);
   });
 
   it('reads constructor topics, group, commits and the handler around the loop', async () => {
     const scan = await scanFixture('kafka-python-billing', ['kafka-python']);
     const handler = scan.node('Handler', 'run_ledger');
-    expect(handler.properties).toEqual({ group: 'ledger', autoCommit: false, ack: 'manual', fromBeginning: true });
+    expect(handler.properties).toEqual({
+      group: 'ledger',
+      autoCommit: false,
+      ack: 'manual',
+      fromBeginning: true,
+    });
     expect(where(handler.evidence)).toEqual(['billing/consumer.py:11']);
-    expect(where(scan.edges('CONSUMES', 'run_ledger', 'billing.invoices')[0]?.evidence ?? []))
-      .toEqual(['billing/consumer.py:13']);
-    expect(where(scan.edges('CONSUMES', 'run_ledger', 'billing.payments')[0]?.evidence ?? []))
-      .toEqual(['billing/consumer.py:14']);
+    expect(
+      where(scan.edges('CONSUMES', 'run_ledger', 'billing.invoices')[0]?.evidence ?? []),
+    ).toEqual(['billing/consumer.py:13']);
+    expect(
+      where(scan.edges('CONSUMES', 'run_ledger', 'billing.payments')[0]?.evidence ?? []),
+    ).toEqual(['billing/consumer.py:14']);
   });
 
   it('names a top-level poll loop after its script and sees max_records as a batch', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { scanFixture } from '../helpers/scan-fixture.js';
 
-const where = (evidence: { file: string; line: number }[]) => evidence.map((e) => `${e.file}:${String(e.line)}`);
+const where = (evidence: { file: string; line: number }[]) =>
+  evidence.map((e) => `${e.file}:${String(e.line)}`);
 
 describe('pika', () => {
   it('reads exchanges, queues, bindings and dead-lettering through settings and a wrapper class', async () => {
@@ -9,15 +10,27 @@ describe('pika', () => {
 
     const exchange = scan.node('Topic', 'orders');
     expect(exchange.properties).toMatchObject({
-      kind: 'exchange', exchangeType: 'topic', durable: true, override: 'ORDERS_EXCHANGE',
+      kind: 'exchange',
+      exchangeType: 'topic',
+      durable: true,
+      override: 'ORDERS_EXCHANGE',
     });
     expect(where(exchange.evidence)).toContain('orders/broker.py:20');
-    expect(scan.node('Topic', 'orders.dlx').properties).toMatchObject({ kind: 'exchange', exchangeType: 'fanout' });
+    expect(scan.node('Topic', 'orders.dlx').properties).toMatchObject({
+      kind: 'exchange',
+      exchangeType: 'fanout',
+    });
 
     const created = scan.node('Queue', 'orders.created');
     expect(created.technology).toBe('rabbitmq');
-    expect(created.properties).toMatchObject({ durable: true, messageTtlMs: 60000, maxLength: 10000 });
-    expect(scan.node('Queue', 'orders.retry').properties).toMatchObject({ override: 'RETRY_QUEUE' });
+    expect(created.properties).toMatchObject({
+      durable: true,
+      messageTtlMs: 60000,
+      maxLength: 10000,
+    });
+    expect(scan.node('Queue', 'orders.retry').properties).toMatchObject({
+      override: 'RETRY_QUEUE',
+    });
 
     const deadLetters = scan.edges('DEAD_LETTERS_TO', 'orders.created', 'orders.dlx');
     expect(deadLetters.map((e) => where(e.evidence))).toEqual([['orders/broker.py:22']]);
@@ -30,7 +43,10 @@ describe('pika', () => {
     const scan = await scanFixture('pika-orders', ['pika']);
     const publishes = scan.edges('PUBLISHES', 'pika-orders', 'orders');
     expect(publishes).toHaveLength(1);
-    expect(where(publishes[0]?.evidence ?? [])).toEqual(['orders/service.py:9', 'orders/service.py:13']);
+    expect(where(publishes[0]?.evidence ?? [])).toEqual([
+      'orders/service.py:9',
+      'orders/service.py:13',
+    ]);
     expect(publishes[0]?.properties).toMatchObject({
       persistent: true,
       routingKey: ['order.cancelled', 'order.created'],
@@ -56,22 +72,31 @@ describe('pika', () => {
     expect(scan.diagnostics).toEqual([
       expect.objectContaining({ file: 'orders/broken.py', line: 8 }),
     ]);
-    expect(where(scan.edges('PUBLISHES', 'pika-orders', 'orders.broken')[0]?.evidence ?? []))
-      .toEqual(['orders/broken.py:5']);
+    expect(
+      where(scan.edges('PUBLISHES', 'pika-orders', 'orders.broken')[0]?.evidence ?? []),
+    ).toEqual(['orders/broken.py:5']);
   });
 
   it('follows the RPC pattern: reply-to, correlation id and publishes from the handler', async () => {
     const scan = await scanFixture('pika-rpc', ['pika']);
     const request = scan.edges('PUBLISHES', 'rpc-server', 'rpc_queue');
-    expect(request[0]?.properties).toEqual({ replyTo: 'self.callback_queue', correlationId: 'self.corr_id' });
+    expect(request[0]?.properties).toEqual({
+      replyTo: 'self.callback_queue',
+      correlationId: 'self.corr_id',
+    });
     expect(where(request[0]?.evidence ?? [])).toEqual(['client.py:24']);
 
     const reply = scan.edges('PUBLISHES', 'on_request', 'props.reply_to');
     expect(reply[0]?.properties).toEqual({ correlationId: 'props.correlation_id' });
     expect(scan.node('Queue', 'props.reply_to').properties).toMatchObject({ dynamic: true });
 
-    expect(scan.edges('CONSUMES', 'on_request', 'rpc_queue')[0]?.properties).toEqual({ ack: 'manual', prefetch: 1 });
-    expect(scan.edges('CONSUMES', 'on_response', 'self.callback_queue')[0]?.properties).toEqual({ ack: 'auto' });
+    expect(scan.edges('CONSUMES', 'on_request', 'rpc_queue')[0]?.properties).toEqual({
+      ack: 'manual',
+      prefetch: 1,
+    });
+    expect(scan.edges('CONSUMES', 'on_response', 'self.callback_queue')[0]?.properties).toEqual({
+      ack: 'auto',
+    });
   });
 
   it('finds nothing when a connection is opened but nothing is declared, sent or consumed', async () => {

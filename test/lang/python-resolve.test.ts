@@ -12,7 +12,13 @@ function project(files: Record<string, string>): { file: PyFile; probe: SyntaxNo
     read: (path) => files[path],
   };
   const [first] = Object.keys(files);
-  const input = { repository: 'demo', root: '/demo', path: first ?? '', language: 'python' as const, text: files[first ?? ''] ?? '' };
+  const input = {
+    repository: 'demo',
+    root: '/demo',
+    path: first ?? '',
+    language: 'python' as const,
+    text: files[first ?? ''] ?? '',
+  };
   const loaded = pythonFrontend.load([input], workspace);
   const file = loaded.files[0];
   const probe = file?.module.assignments.get('probe');
@@ -27,34 +33,51 @@ function resolve(files: Record<string, string>) {
 
 describe('python name resolution', () => {
   it('follows constants imported across a src/ package layout, with aliases', () => {
-    expect(resolve({
-      'src/app/main.py': 'from app.names import ORDERS as Q\nprobe = Q\n',
-      'src/app/__init__.py': '',
-      'src/app/names.py': 'PREFIX = "shop"\nORDERS = PREFIX + ".orders"\n',
-    })).toEqual({ name: 'shop.orders', dynamic: false });
+    expect(
+      resolve({
+        'src/app/main.py': 'from app.names import ORDERS as Q\nprobe = Q\n',
+        'src/app/__init__.py': '',
+        'src/app/names.py': 'PREFIX = "shop"\nORDERS = PREFIX + ".orders"\n',
+      }),
+    ).toEqual({ name: 'shop.orders', dynamic: false });
   });
 
   it('reads settings class attributes through `import x.y as z` and module dicts', () => {
-    expect(resolve({
-      'svc/run.py': 'import svc.conf as conf\nprobe = conf.Settings.QUEUES["emails"]\n',
-      'svc/__init__.py': '',
-      'svc/conf.py': 'class Base:\n    QUEUES = {"emails": "mail.outbound"}\n\nclass Settings(Base):\n    pass\n',
-    })).toEqual({ name: 'mail.outbound', dynamic: false });
+    expect(
+      resolve({
+        'svc/run.py': 'import svc.conf as conf\nprobe = conf.Settings.QUEUES["emails"]\n',
+        'svc/__init__.py': '',
+        'svc/conf.py':
+          'class Base:\n    QUEUES = {"emails": "mail.outbound"}\n\nclass Settings(Base):\n    pass\n',
+      }),
+    ).toEqual({ name: 'mail.outbound', dynamic: false });
   });
 
   it('gives environment defaults as names with the variable as override', () => {
-    expect(resolve({ 'a.py': 'import os\nprobe = os.getenv("Q", "orders")\n' }))
-      .toEqual({ name: 'orders', dynamic: false, override: 'Q' });
-    expect(resolve({ 'a.py': 'from os import environ\nprobe = environ.get("Q") or "fallback"\n' }))
-      .toEqual({ name: 'fallback', dynamic: false, override: 'Q' });
-    expect(resolve({ 'a.py': 'import os\nprobe = os.environ["QUEUE_NAME"]\n' }))
-      .toEqual({ name: 'os.environ["QUEUE_NAME"]', dynamic: true, expression: 'os.environ["QUEUE_NAME"]', override: 'QUEUE_NAME' });
+    expect(resolve({ 'a.py': 'import os\nprobe = os.getenv("Q", "orders")\n' })).toEqual({
+      name: 'orders',
+      dynamic: false,
+      override: 'Q',
+    });
+    expect(
+      resolve({ 'a.py': 'from os import environ\nprobe = environ.get("Q") or "fallback"\n' }),
+    ).toEqual({ name: 'fallback', dynamic: false, override: 'Q' });
+    expect(resolve({ 'a.py': 'import os\nprobe = os.environ["QUEUE_NAME"]\n' })).toEqual({
+      name: 'os.environ["QUEUE_NAME"]',
+      dynamic: true,
+      expression: 'os.environ["QUEUE_NAME"]',
+      override: 'QUEUE_NAME',
+    });
   });
 
   it('keeps f-strings with unknown parts dynamic, as written', () => {
-    expect(resolve({ 'a.py': 'ENV = "prod"\nprobe = f"{ENV}.events"\n' })).toEqual({ name: 'prod.events', dynamic: false });
-    expect(resolve({ 'a.py': 'def name(x):\n    return x\nprobe = f"{name(1)}.events"\n' }))
-      .toEqual({ name: 'f"{name(1)}.events"', dynamic: true, expression: 'f"{name(1)}.events"' });
+    expect(resolve({ 'a.py': 'ENV = "prod"\nprobe = f"{ENV}.events"\n' })).toEqual({
+      name: 'prod.events',
+      dynamic: false,
+    });
+    expect(
+      resolve({ 'a.py': 'def name(x):\n    return x\nprobe = f"{name(1)}.events"\n' }),
+    ).toEqual({ name: 'f"{name(1)}.events"', dynamic: true, expression: 'f"{name(1)}.events"' });
   });
 
   it('traces a receiver to the library through a wrapper class and a factory function', () => {
@@ -71,16 +94,30 @@ describe('python name resolution', () => {
         'probe = 1',
       ].join('\n'),
     });
-    const call = file.module.root.descendantsOfType('call').find((c) => c.text.startsWith('self.channel.basic'));
+    const call = file.module.root
+      .descendantsOfType('call')
+      .find((c) => c.text.startsWith('self.channel.basic'));
     const receiver = call?.childForFieldName('function')?.childForFieldName('object');
-    expect(receiver && file.resolver.origin(file.module, receiver)).toBe('pika.BlockingConnection().channel()');
+    expect(receiver && file.resolver.origin(file.module, receiver)).toBe(
+      'pika.BlockingConnection().channel()',
+    );
   });
 
   it('reports the first syntax error with its line and keeps the file', () => {
-    const workspace: Workspace = { repository: 'demo', root: '/demo', files: new Set(['x.py']), read: () => undefined };
+    const workspace: Workspace = {
+      repository: 'demo',
+      root: '/demo',
+      files: new Set(['x.py']),
+      read: () => undefined,
+    };
     const text = 'import pika\n\nx = [1, 2\ny = 3\n';
-    const loaded = pythonFrontend.load([{ repository: 'demo', root: '/demo', path: 'x.py', language: 'python', text }], workspace);
+    const loaded = pythonFrontend.load(
+      [{ repository: 'demo', root: '/demo', path: 'x.py', language: 'python', text }],
+      workspace,
+    );
     expect(loaded.files).toHaveLength(1);
-    expect(loaded.diagnostics).toEqual([expect.objectContaining({ file: 'x.py', line: 3, severity: 'warning' })]);
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({ file: 'x.py', line: 3, severity: 'warning' }),
+    ]);
   });
 });

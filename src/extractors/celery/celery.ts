@@ -15,7 +15,13 @@ import {
 import { callsIn, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { Located } from '../../lang/python/resolve.js';
-import { argument, enclosingFunction, keywordArgument, ownDescendants, parametersOf } from '../../lang/python/syntax.js';
+import {
+  argument,
+  enclosingFunction,
+  keywordArgument,
+  ownDescendants,
+  parametersOf,
+} from '../../lang/python/syntax.js';
 import type { Captures, SyntaxNode } from '../../lang/python/tree-sitter.js';
 import {
   celeryProject,
@@ -37,8 +43,21 @@ export const celeryExtractor: Extractor<PyFile> = {
   technologies: ['celery', 'celery-beat'],
   packages: ['celery'],
   prefilter: [
-    'celery', 'Celery', 'shared_task', '.task', '.delay(', 'apply_async', 'send_task', '.s(', '.si(',
-    'signature(', 'add_periodic_task', 'beat_schedule', 'BEAT_SCHEDULE', 'task_routes', 'TASK_ROUTES',
+    'celery',
+    'Celery',
+    'shared_task',
+    '.task',
+    '.delay(',
+    'apply_async',
+    'send_task',
+    '.s(',
+    '.si(',
+    'signature(',
+    'add_periodic_task',
+    'beat_schedule',
+    'BEAT_SCHEDULE',
+    'task_routes',
+    'TASK_ROUTES',
   ],
   emits: { nodes: ['Job', 'Queue'], edges: ['CONSUMES', 'ENQUEUES', 'PUBLISHES', 'SCHEDULES'] },
   extract: (file) => new CeleryFile(file).extract(),
@@ -77,7 +96,8 @@ class CeleryFile {
 
   private job(task: CeleryTask): void {
     const evidence = evidenceOf(this.file, task.fn);
-    const option = (name: string) => (task.options ? keywordArgument(task.options, name) : undefined);
+    const option = (name: string) =>
+      task.options ? keywordArgument(task.options, name) : undefined;
     const literal = (name: string) => {
       const node = option(name);
       return node ? this.resolver.literal(this.file.module, node) : undefined;
@@ -88,8 +108,11 @@ class CeleryFile {
     const retryKwargs = option('retry_kwargs');
     const kwargs = retryKwargs ? this.resolver.dict(this.file.module, retryKwargs) : undefined;
     const maxRetriesNode = kwargs?.get('max_retries');
-    const maxRetries = literal('max_retries')
-      ?? (maxRetriesNode ? this.resolver.literal(maxRetriesNode.module, maxRetriesNode.node) : undefined);
+    const maxRetries =
+      literal('max_retries') ??
+      (maxRetriesNode
+        ? this.resolver.literal(maxRetriesNode.module, maxRetriesNode.node)
+        : undefined);
     if (typeof maxRetries === 'number') properties.maxRetries = maxRetries;
     const autoretry = option('autoretry_for');
     const autoretryFor = autoretry ? this.names(autoretry) : [];
@@ -103,25 +126,45 @@ class CeleryFile {
 
     const retries = bind === true ? selfRetries(task.fn) : [];
     if (autoretryFor.length > 0 || retries.length > 0) {
-      properties.retry = this.retrySummary(autoretryFor, retries, maxRetries, literal('retry_backoff'),
-        literal('default_retry_delay'));
+      properties.retry = this.retrySummary(
+        autoretryFor,
+        retries,
+        maxRetries,
+        literal('retry_backoff'),
+        literal('default_retry_delay'),
+      );
     }
     const queueNode = option('queue');
-    const queue = queueNode ? this.resolver.string(this.file.module, queueNode) : routedQueue(this.table, task);
+    const queue = queueNode
+      ? this.resolver.string(this.file.module, queueNode)
+      : routedQueue(this.table, task);
     if (queue) properties.queue = queue.name;
     if (task.name !== task.qualifiedName) properties.qualifiedName = task.qualifiedName;
 
     const job = this.jobRef(task.name);
-    this.records.push(nodeRecord(job, { name: task.name, technology: 'celery', properties }, evidence));
+    this.records.push(
+      nodeRecord(job, { name: task.name, technology: 'celery', properties }, evidence),
+    );
     if (!queue) return;
     this.records.push(channelRecord('Queue', 'queue', 'celery', queue, evidence));
-    this.records.push(edgeRecord('CONSUMES', job, ref.channel('Queue', 'celery', queue.name), {
-      technology: 'celery', properties: {},
-    }, evidence));
+    this.records.push(
+      edgeRecord(
+        'CONSUMES',
+        job,
+        ref.channel('Queue', 'celery', queue.name),
+        {
+          technology: 'celery',
+          properties: {},
+        },
+        evidence,
+      ),
+    );
   }
 
   private names(node: SyntaxNode): string[] {
-    const elements = this.resolver.sequence(this.file.module, node) ?? [{ module: this.file.module, node }];
+    const elements = this.resolver.sequence(this.file.module, node) ?? [
+      { module: this.file.module, node },
+    ];
     return elements.map((e) => e.node.text);
   }
 
@@ -163,9 +206,18 @@ class CeleryFile {
       const kind = this.scheduleKind(schedule);
       if (kind) properties.scheduleKind = kind;
       const evidence = evidenceOf(this.file, taskNode.node, taskNode.module);
-      this.records.push(edgeRecord('SCHEDULES', service, this.jobRef(task?.name ?? taskName.name), {
-        technology: 'celery-beat', properties,
-      }, evidence));
+      this.records.push(
+        edgeRecord(
+          'SCHEDULES',
+          service,
+          this.jobRef(task?.name ?? taskName.name),
+          {
+            technology: 'celery-beat',
+            properties,
+          },
+          evidence,
+        ),
+      );
     }
   }
 
@@ -175,7 +227,8 @@ class CeleryFile {
     if (bound.node.type === 'integer' || bound.node.type === 'float') return 'interval';
     if (bound.node.type !== 'call') return undefined;
     const callee = bound.node.childForFieldName('function');
-    const origin = (callee ? this.resolver.origin(bound.module, callee) : undefined) ?? callee?.text ?? '';
+    const origin =
+      (callee ? this.resolver.origin(bound.module, callee) : undefined) ?? callee?.text ?? '';
     if (/(^|\.)crontab$/.test(origin)) return 'cron';
     if (/(^|\.)(timedelta|schedule)$/.test(origin)) return 'interval';
     return undefined;
@@ -193,7 +246,7 @@ class CeleryFile {
     const callee = call.call?.childForFieldName('function');
     if (!call.call || !callee) return;
     const origin = this.resolver.origin(this.file.module, callee);
-    const via = origin && CANVAS.test(origin) ? origin.split('.').pop() ?? 'chain' : undefined;
+    const via = origin && CANVAS.test(origin) ? (origin.split('.').pop() ?? 'chain') : undefined;
     if (!via) return;
     const scopes = [call.arguments];
     const outer = call.call.parent;
@@ -201,12 +254,14 @@ class CeleryFile {
       scopes.push(outer.childForFieldName('arguments') ?? undefined);
     }
     for (const scope of scopes) {
-      for (const signature of scope ? this.signaturesIn(scope) : []) this.enqueue(signature, via, call.call);
+      for (const signature of scope ? this.signaturesIn(scope) : [])
+        this.enqueue(signature, via, call.call);
     }
   }
 
   private pipe(node: SyntaxNode): void {
-    if (node.childForFieldName('operator')?.text !== '|' || node.parent?.type === 'binary_operator') return;
+    if (node.childForFieldName('operator')?.text !== '|' || node.parent?.type === 'binary_operator')
+      return;
     const signatures = this.signaturesIn(node);
     if (signatures.length < 2) return;
     for (const signature of signatures) this.enqueue(signature, 'chain', node);
@@ -272,7 +327,12 @@ class CeleryFile {
     }
     if (method === 'send_task' && this.isApp(call.receiver)) {
       const nameNode = argument(call.arguments, 0, 'name');
-      if (nameNode) this.enqueue({ task: this.taskByName(nameNode), via: 'send_task', options: call.arguments }, 'send_task', call.call);
+      if (nameNode)
+        this.enqueue(
+          { task: this.taskByName(nameNode), via: 'send_task', options: call.arguments },
+          'send_task',
+          call.call,
+        );
       return;
     }
     if (method === 'add_periodic_task' && this.isPeriodicSetup(call.receiver, call.call)) {
@@ -281,7 +341,8 @@ class CeleryFile {
     }
     if (SIGNATURE_METHODS.has(method) && !this.consumed.has(call.call.id)) {
       const sent = this.signature(call.call);
-      if (sent && call.call.parent?.type !== 'attribute') this.enqueue(sent, 'signature', call.call);
+      if (sent && call.call.parent?.type !== 'attribute')
+        this.enqueue(sent, 'signature', call.call);
     }
   }
 
@@ -293,7 +354,9 @@ class CeleryFile {
     return (decorated?.namedChildren ?? []).some((decorator) => {
       const expression = decorator.type === 'decorator' ? decorator.namedChildren[0] : undefined;
       const origin = expression ? this.resolver.origin(this.file.module, expression) : undefined;
-      return origin !== undefined && /^celery.*\.on_after_(configure|finalize)\.connect$/.test(origin);
+      return (
+        origin !== undefined && /^celery.*\.on_after_(configure|finalize)\.connect$/.test(origin)
+      );
     });
   }
 
@@ -309,9 +372,18 @@ class CeleryFile {
     if (kind) properties.scheduleKind = kind;
     const entry = args ? keywordArgument(args, 'name') : undefined;
     if (entry) properties.entry = this.resolver.string(this.file.module, entry).name;
-    this.records.push(edgeRecord('SCHEDULES', ref.serviceOf(locationOf(this.file)), this.jobRef(sent.task.name), {
-      technology: 'celery-beat', properties,
-    }, evidenceOf(this.file, call)));
+    this.records.push(
+      edgeRecord(
+        'SCHEDULES',
+        ref.serviceOf(locationOf(this.file)),
+        this.jobRef(sent.task.name),
+        {
+          technology: 'celery-beat',
+          properties,
+        },
+        evidenceOf(this.file, call),
+      ),
+    );
   }
 
   private isApp(node: SyntaxNode): boolean {
@@ -326,20 +398,40 @@ class CeleryFile {
     const options = sent.options ? this.sendOptions(sent.options) : { properties: {} };
     Object.assign(properties, options.properties);
     if (sent.task.resolved?.dynamic) properties.dynamic = true;
-    this.records.push(edgeRecord('ENQUEUES', from, this.jobRef(sent.task.name), {
-      technology: 'celery', properties,
-    }, evidence));
+    this.records.push(
+      edgeRecord(
+        'ENQUEUES',
+        from,
+        this.jobRef(sent.task.name),
+        {
+          technology: 'celery',
+          properties,
+        },
+        evidence,
+      ),
+    );
     if (!options.queue) return;
     this.records.push(channelRecord('Queue', 'queue', 'celery', options.queue, evidence));
-    this.records.push(edgeRecord('PUBLISHES', from, ref.channel('Queue', 'celery', options.queue.name), {
-      technology: 'celery', properties: { jobName: sent.task.name },
-    }, evidence));
+    this.records.push(
+      edgeRecord(
+        'PUBLISHES',
+        from,
+        ref.channel('Queue', 'celery', options.queue.name),
+        {
+          technology: 'celery',
+          properties: { jobName: sent.task.name },
+        },
+        evidence,
+      ),
+    );
   }
 
   private sendOptions(args: SyntaxNode): { properties: Properties; queue?: ResolvedName } {
     const properties: Properties = {};
     const countdownNode = keywordArgument(args, 'countdown');
-    const countdown = countdownNode ? this.resolver.literal(this.file.module, countdownNode) : undefined;
+    const countdown = countdownNode
+      ? this.resolver.literal(this.file.module, countdownNode)
+      : undefined;
     if (typeof countdown === 'number') {
       properties.countdown = countdown;
       properties.delayMs = countdown * 1000;
@@ -347,7 +439,9 @@ class CeleryFile {
     const eta = keywordArgument(args, 'eta');
     if (eta) properties.eta = eta.text;
     const priorityNode = keywordArgument(args, 'priority');
-    const priority = priorityNode ? this.resolver.literal(this.file.module, priorityNode) : undefined;
+    const priority = priorityNode
+      ? this.resolver.literal(this.file.module, priorityNode)
+      : undefined;
     if (typeof priority === 'number') properties.priority = priority;
     const queueNode = keywordArgument(args, 'queue');
     const queue = queueNode ? this.resolver.string(this.file.module, queueNode) : undefined;

@@ -27,7 +27,8 @@ export interface CeleryProject {
   routes: { pattern: string; queue: ResolvedName }[];
 }
 
-const TASK_DECORATORS = /^celery(\.app)?\.(shared_task|task)$|^celery(\.app)?\.(Celery\(\)|current_app)\.task$/;
+const TASK_DECORATORS =
+  /^celery(\.app)?\.(shared_task|task)$|^celery(\.app)?\.(Celery\(\)|current_app)\.task$/;
 const tables = new WeakMap<PythonProject, CeleryProject>();
 
 export function celeryProject(file: PyFile): CeleryProject {
@@ -40,7 +41,11 @@ export function celeryProject(file: PyFile): CeleryProject {
 }
 
 /** Whether a decorator expression makes the function a Celery task. */
-export function isTaskDecorator(resolver: Resolver, module: PyModule, decorator: SyntaxNode): boolean {
+export function isTaskDecorator(
+  resolver: Resolver,
+  module: PyModule,
+  decorator: SyntaxNode,
+): boolean {
   const expression = decorator.namedChildren[0];
   if (!expression) return false;
   const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
@@ -52,19 +57,34 @@ function buildTable(project: PythonProject, resolver: Resolver): CeleryProject {
   const tasks: CeleryTask[] = [];
   const byFunction = new Map<string, CeleryTask>();
   const seen = new Set<PyModule>();
-  for (const module of [...project.modulesMentioning('task'), ...project.modulesMentioning('celery')]) {
+  // Words every task module or routing setting contains, so unrelated files stay unparsed.
+  const words = ['.task', 'shared_task', 'celery', 'task_routes', 'TASK_ROUTES'];
+  for (const module of words.flatMap((word) => project.modulesMentioning(word))) {
     if (seen.has(module)) continue;
     seen.add(module);
     for (const match of runQuery('decorated-functions', module.root)) {
       const { decorator, function: fn } = match;
-      if (!decorator || !fn || byFunction.has(functionKey(module, fn)) || !isTaskDecorator(resolver, module, decorator)) continue;
+      if (
+        !decorator ||
+        !fn ||
+        byFunction.has(functionKey(module, fn)) ||
+        !isTaskDecorator(resolver, module, decorator)
+      )
+        continue;
       const expression = decorator.namedChildren[0];
-      const options = expression?.type === 'call' ? expression.childForFieldName('arguments') ?? undefined : undefined;
+      const options =
+        expression?.type === 'call'
+          ? (expression.childForFieldName('arguments') ?? undefined)
+          : undefined;
       const explicit = options ? keyword(options, 'name') : undefined;
       const resolved = explicit ? resolver.string(module, explicit) : undefined;
       const qualifiedName = `${module.dotted}.${functionName(fn)}`;
       const task: CeleryTask = {
-        module, fn, options, qualifiedName, name: resolved?.name ?? functionName(fn),
+        module,
+        fn,
+        options,
+        qualifiedName,
+        name: resolved?.name ?? functionName(fn),
       };
       tasks.push(task);
       byFunction.set(functionKey(module, fn), task);
@@ -87,13 +107,14 @@ function keyword(args: SyntaxNode, name: string): SyntaxNode | undefined {
   return undefined;
 }
 
-/** Settings assigned as `x = {...}`, `app.conf.x = {...}`, `CELERY_X = {...}` or `conf.update(x=...)`. */
+/** A setting as `x = {...}`, `app.conf.x = {...}`, `CELERY_X = {...}` or `conf.update(x=...)`. */
 export function celerySetting(module: PyModule, setting: string): Located[] {
   const found: Located[] = [];
   const upper = `CELERY_${setting.toUpperCase()}`;
   for (const { target, value } of runQuery('assignments', module.root)) {
     if (!target || !value) continue;
-    const last = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.text;
+    const last =
+      target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.text;
     if (last === setting || last === upper) found.push({ module, node: value });
   }
   for (const { method, arguments: args } of runQuery('calls', module.root)) {

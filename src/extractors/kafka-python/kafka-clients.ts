@@ -78,7 +78,8 @@ class KafkaFile {
     for (const call of callsIn(this.file.module)) {
       if (!call.receiver || !call.method || !call.call) continue;
       const client = this.clientOf(call.receiver);
-      if (client) this.uses.push({ client, method: call.method.text, call: call.call, args: call.arguments });
+      if (client)
+        this.uses.push({ client, method: call.method.text, call: call.call, args: call.arguments });
     }
     for (const { iterable, loop } of runQuery('loops', this.file.module.root)) {
       const client = iterable ? this.clientOf(iterable) : undefined;
@@ -89,7 +90,8 @@ class KafkaFile {
       if (client.role === 'consumer') this.consumer(client, handlers);
     }
     for (const use of this.uses) {
-      if (use.client.role === 'producer' && use.method === this.dialect.produce.method) this.produce(use, handlers);
+      if (use.client.role === 'producer' && use.method === this.dialect.produce.method)
+        this.produce(use, handlers);
     }
     return this.records;
   }
@@ -101,7 +103,11 @@ class KafkaFile {
     const callee = bound.node.childForFieldName('function');
     const origin = callee ? this.file.resolver.origin(bound.module, callee) : undefined;
     if (!origin) return undefined;
-    const role = this.dialect.producer.test(origin) ? 'producer' : this.dialect.consumer.test(origin) ? 'consumer' : undefined;
+    const role = this.dialect.producer.test(origin)
+      ? 'producer'
+      : this.dialect.consumer.test(origin)
+        ? 'consumer'
+        : undefined;
     if (!role) return undefined;
     const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
     let client = this.clients.get(key);
@@ -123,7 +129,10 @@ class KafkaFile {
   private consumer(client: Client, handlers: Map<string, NodeRef>): void {
     const uses = this.uses.filter((u) => u.client === client);
     const polls = uses.filter((u) => u.method in this.dialect.polls);
-    const loops = [...polls.map((p) => p.call), ...this.iterations.filter((i) => i.client === client).map((i) => i.loop)];
+    const loops = [
+      ...polls.map((p) => p.call),
+      ...this.iterations.filter((i) => i.client === client).map((i) => i.loop),
+    ];
     const first = loops[0];
     // A consumer that is never polled or iterated consumes nothing.
     if (!first) return;
@@ -136,20 +145,36 @@ class KafkaFile {
     const autoCommit = this.literal(config.get(this.dialect.keys.autoCommit));
     if (typeof autoCommit === 'boolean') properties.autoCommit = autoCommit;
     if (uses.some((u) => u.method === 'commit')) properties.ack = 'manual';
-    if (this.literal(config.get(this.dialect.keys.offsetReset)) === 'earliest') properties.fromBeginning = true;
+    if (this.literal(config.get(this.dialect.keys.offsetReset)) === 'earliest')
+      properties.fromBeginning = true;
     if (polls.some((p) => this.asksForBatch(p))) properties.batch = true;
 
     const name = enclosingName(this.file.module, first);
     const handler = ref.handler(locationOf(this.file), name);
     const fn = enclosingFunction(first);
     if (fn) handlers.set(String(fn.startIndex), handler);
-    this.records.push(nodeRecord(handler, { name, technology: 'kafka', properties }, evidenceOf(this.file, fn ?? first)));
+    this.records.push(
+      nodeRecord(
+        handler,
+        { name, technology: 'kafka', properties },
+        evidenceOf(this.file, fn ?? first),
+      ),
+    );
     for (const topic of topics) {
       const evidence = evidenceOf(this.file, topic.at.node, topic.at.module);
       this.records.push(channelRecord('Topic', 'topic', 'kafka', topic.name, evidence));
-      this.records.push(edgeRecord('CONSUMES', handler, ref.channel('Topic', 'kafka', topic.name.name), {
-        technology: 'kafka', properties,
-      }, evidence));
+      this.records.push(
+        edgeRecord(
+          'CONSUMES',
+          handler,
+          ref.channel('Topic', 'kafka', topic.name.name),
+          {
+            technology: 'kafka',
+            properties,
+          },
+          evidence,
+        ),
+      );
     }
   }
 
@@ -172,7 +197,8 @@ class KafkaFile {
     };
     if (this.dialect.constructorTopics) {
       const args = client.located.node.childForFieldName('arguments');
-      for (const topic of positionalArguments(args)) add({ module: client.located.module, node: topic });
+      for (const topic of positionalArguments(args))
+        add({ module: client.located.module, node: topic });
       // KafkaConsumer(*TOPICS, ...)
       const splat = args?.namedChildren.find((c) => c.type === 'list_splat')?.namedChildren[0];
       if (splat) add({ module: client.located.module, node: splat });
@@ -183,7 +209,10 @@ class KafkaFile {
       const pattern = argument(use.args, undefined, 'pattern');
       if (pattern) {
         const name = this.file.resolver.string(this.file.module, pattern);
-        topics.push({ name: { ...name, dynamic: true, expression: pattern.text }, at: { module: this.file.module, node: pattern } });
+        topics.push({
+          name: { ...name, dynamic: true, expression: pattern.text },
+          at: { module: this.file.module, node: pattern },
+        });
       }
     }
     return topics;
@@ -192,9 +221,11 @@ class KafkaFile {
   private produce(use: Use, handlers: Map<string, NodeRef>): void {
     const config = this.config(use.client);
     const guarantees: Properties = {};
-    if (this.literal(config.get(this.dialect.keys.idempotence)) === true) guarantees.idempotent = true;
-    const transactional = config.has(this.dialect.keys.transactionalId)
-      || this.uses.some((u) => u.client === use.client && u.method === 'init_transactions');
+    if (this.literal(config.get(this.dialect.keys.idempotence)) === true)
+      guarantees.idempotent = true;
+    const transactional =
+      config.has(this.dialect.keys.transactionalId) ||
+      this.uses.some((u) => u.client === use.client && u.method === 'init_transactions');
     if (transactional) guarantees.transactional = true;
     const retries = this.literal(config.get(this.dialect.keys.retries));
     if (retries !== undefined) guarantees.retry = `retries=${String(retries)}`;
@@ -205,7 +236,8 @@ class KafkaFile {
     const inHandler = fn ? handlers.get(String(fn.startIndex)) : undefined;
     const { topic, key } = this.dialect.produce;
     for (const view of expandWrapper(this.file, use.call, {
-      topic: argument(use.args, ...topic), key: argument(use.args, ...key),
+      topic: argument(use.args, ...topic),
+      key: argument(use.args, ...key),
     })) {
       const topicNode = view.values.get('topic');
       if (!topicNode) continue;
@@ -217,11 +249,20 @@ class KafkaFile {
       if (view.caller) properties.caller = view.caller;
       const from = view.caller
         ? ref.serviceOf(locationOf(this.file, view.at.module))
-        : inHandler ?? ref.serviceOf(locationOf(this.file));
+        : (inHandler ?? ref.serviceOf(locationOf(this.file)));
       this.records.push(channelRecord('Topic', 'topic', 'kafka', name, evidence));
-      this.records.push(edgeRecord('PUBLISHES', from, ref.channel('Topic', 'kafka', name.name), {
-        technology: 'kafka', properties,
-      }, evidence));
+      this.records.push(
+        edgeRecord(
+          'PUBLISHES',
+          from,
+          ref.channel('Topic', 'kafka', name.name),
+          {
+            technology: 'kafka',
+            properties,
+          },
+          evidence,
+        ),
+      );
     }
   }
 

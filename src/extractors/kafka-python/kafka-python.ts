@@ -44,11 +44,13 @@ const dialect: KafkaDialect = {
     for (const child of client.node.childForFieldName('arguments')?.namedChildren ?? []) {
       if (child.type === 'dictionary_splat') {
         const spread = child.namedChildren[0];
-        for (const [key, value] of spread ? file.resolver.dict(client.module, spread) ?? [] : []) config.set(key, value);
+        for (const [key, value] of spread ? (file.resolver.dict(client.module, spread) ?? []) : [])
+          config.set(key, value);
       }
       const name = child.childForFieldName('name')?.text;
       const value = child.childForFieldName('value');
-      if (child.type === 'keyword_argument' && name && value) config.set(name, { module: client.module, node: value });
+      if (child.type === 'keyword_argument' && name && value)
+        config.set(name, { module: client.module, node: value });
     }
     return config;
   },

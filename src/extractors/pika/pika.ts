@@ -12,11 +12,24 @@ import {
   type Properties,
   type ResolvedName,
 } from '../../model/graph.js';
-import { callsIn, enclosingName, evidenceOf, expandWrapper, locationOf, type CallView } from '../../lang/python/call-sites.js';
+import {
+  callsIn,
+  enclosingName,
+  evidenceOf,
+  expandWrapper,
+  locationOf,
+  type CallView,
+} from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { PyModule } from '../../lang/python/module-index.js';
 import type { Located } from '../../lang/python/resolve.js';
-import { argument, enclosingFunction, functionName, isInsideLoop, ownDescendants } from '../../lang/python/syntax.js';
+import {
+  argument,
+  enclosingFunction,
+  functionName,
+  isInsideLoop,
+  ownDescendants,
+} from '../../lang/python/syntax.js';
 import type { Captures, SyntaxNode } from '../../lang/python/tree-sitter.js';
 
 const debug = createDebug('eventgraph:extract:pika');
@@ -28,7 +41,14 @@ export const pikaExtractor: Extractor<PyFile> = {
   language: 'python',
   technologies: ['rabbitmq'],
   packages: ['pika'],
-  prefilter: ['pika', 'basic_publish', 'basic_consume', 'basic_get', 'queue_declare', 'exchange_declare'],
+  prefilter: [
+    'pika',
+    'basic_publish',
+    'basic_consume',
+    'basic_get',
+    'queue_declare',
+    'exchange_declare',
+  ],
   emits: {
     nodes: ['Topic', 'Queue', 'Handler'],
     edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO'],
@@ -38,7 +58,12 @@ export const pikaExtractor: Extractor<PyFile> = {
 
 // Positions follow pika 1.x BlockingChannel signatures.
 const METHODS = new Set([
-  'exchange_declare', 'queue_declare', 'queue_bind', 'basic_publish', 'basic_consume', 'basic_qos',
+  'exchange_declare',
+  'queue_declare',
+  'queue_bind',
+  'basic_publish',
+  'basic_consume',
+  'basic_qos',
   'basic_get',
 ]);
 
@@ -54,7 +79,9 @@ class PikaFile {
   private readonly handlers = new Map<number, NodeRef>();
 
   constructor(private readonly file: PyFile) {
-    this.calls = callsIn(file.module).filter((c) => c.method && METHODS.has(c.method.text) && this.isChannel(c));
+    this.calls = callsIn(file.module).filter(
+      (c) => c.method && METHODS.has(c.method.text) && this.isChannel(c),
+    );
   }
 
   extract(): GraphRecord[] {
@@ -62,11 +89,21 @@ class PikaFile {
     for (const call of consumes) this.consume(call);
     for (const call of this.calls) {
       switch (call.method?.text) {
-        case 'exchange_declare': this.exchangeDeclare(call); break;
-        case 'queue_declare': this.queueDeclare(call); break;
-        case 'queue_bind': this.queueBind(call); break;
-        case 'basic_publish': this.publish(call); break;
-        case 'basic_get': this.get(call); break;
+        case 'exchange_declare':
+          this.exchangeDeclare(call);
+          break;
+        case 'queue_declare':
+          this.queueDeclare(call);
+          break;
+        case 'queue_bind':
+          this.queueBind(call);
+          break;
+        case 'basic_publish':
+          this.publish(call);
+          break;
+        case 'basic_get':
+          this.get(call);
+          break;
       }
     }
     debug('%s: %d records', this.file.input.path, this.records.length);
@@ -79,7 +116,9 @@ class PikaFile {
     if (!call.receiver) return false;
     const origin = this.file.resolver.origin(this.file.module, call.receiver);
     if (origin !== undefined) return origin.startsWith('pika.') || origin === 'pika';
-    const importsPika = [...this.file.module.imports.values()].some((i) => i.module.split('.')[0] === 'pika');
+    const importsPika = [...this.file.module.imports.values()].some(
+      (i) => i.module.split('.')[0] === 'pika',
+    );
     return importsPika || /chan|^ch$/i.test(call.receiver.text);
   }
 
@@ -101,7 +140,9 @@ class PikaFile {
 
   private exchangeDeclare(call: Captures): void {
     for (const view of this.views(call, {
-      exchange: [0, 'exchange'], type: [1, 'exchange_type'], durable: [3, 'durable'],
+      exchange: [0, 'exchange'],
+      type: [1, 'exchange_type'],
+      durable: [3, 'durable'],
     })) {
       const exchange = this.name(view.values.get('exchange'));
       if (!exchange) continue;
@@ -110,7 +151,9 @@ class PikaFile {
       if (type) properties.exchangeType = type;
       const durable = this.literal(view.values.get('durable'));
       if (typeof durable === 'boolean') properties.durable = durable;
-      this.records.push(channelRecord('Topic', 'exchange', 'rabbitmq', exchange, this.evidence(view), properties));
+      this.records.push(
+        channelRecord('Topic', 'exchange', 'rabbitmq', exchange, this.evidence(view), properties),
+      );
     }
   }
 
@@ -125,7 +168,9 @@ class PikaFile {
 
   private queueDeclare(call: Captures): void {
     for (const view of this.views(call, {
-      queue: [0, 'queue'], durable: [2, 'durable'], arguments: [5, 'arguments'],
+      queue: [0, 'queue'],
+      durable: [2, 'durable'],
+      arguments: [5, 'arguments'],
     })) {
       const queue = this.name(view.values.get('queue'));
       // `queue=''` asks the broker for a generated name, known only at run time.
@@ -148,16 +193,27 @@ class PikaFile {
       const edge: Properties = deadKey ? { routingKey: deadKey.name } : {};
       const target = this.destination(deadExchange, deadKey, evidence);
       if (target) {
-        this.records.push(edgeRecord('DEAD_LETTERS_TO', this.queueRef(queue), target, {
-          technology: 'rabbitmq', properties: edge,
-        }, evidence));
+        this.records.push(
+          edgeRecord(
+            'DEAD_LETTERS_TO',
+            this.queueRef(queue),
+            target,
+            {
+              technology: 'rabbitmq',
+              properties: edge,
+            },
+            evidence,
+          ),
+        );
       }
     }
   }
 
   private queueBind(call: Captures): void {
     for (const view of this.views(call, {
-      queue: [0, 'queue'], exchange: [1, 'exchange'], routingKey: [2, 'routing_key'],
+      queue: [0, 'queue'],
+      exchange: [1, 'exchange'],
+      routingKey: [2, 'routing_key'],
     })) {
       const queue = this.name(view.values.get('queue'));
       const exchange = this.name(view.values.get('exchange'));
@@ -165,10 +221,18 @@ class PikaFile {
       const evidence = this.evidence(view);
       const routingKey = this.name(view.values.get('routingKey'));
       this.records.push(channelRecord('Topic', 'exchange', 'rabbitmq', exchange, evidence));
-      this.records.push(edgeRecord('ROUTES_TO', this.exchangeRef(exchange), this.queueRef(queue), {
-        technology: 'rabbitmq',
-        properties: routingKey ? { routingKey: routingKey.name } : {},
-      }, evidence));
+      this.records.push(
+        edgeRecord(
+          'ROUTES_TO',
+          this.exchangeRef(exchange),
+          this.queueRef(queue),
+          {
+            technology: 'rabbitmq',
+            properties: routingKey ? { routingKey: routingKey.name } : {},
+          },
+          evidence,
+        ),
+      );
     }
   }
 
@@ -176,7 +240,9 @@ class PikaFile {
     if (!call.call) return;
     const from = this.publisherOf(call.call);
     for (const view of this.views(call, {
-      exchange: [0, 'exchange'], routingKey: [1, 'routing_key'], properties: [3, 'properties'],
+      exchange: [0, 'exchange'],
+      routingKey: [1, 'routing_key'],
+      properties: [3, 'properties'],
     })) {
       const exchange = this.name(view.values.get('exchange'));
       const routingKey = this.name(view.values.get('routingKey'));
@@ -188,12 +254,24 @@ class PikaFile {
       if (target.label === 'Topic' && routingKey) properties.routingKey = routingKey.name;
       if (view.caller) properties.caller = view.caller;
       const publisher = view.caller ? ref.serviceOf(locationOf(this.file, view.at.module)) : from;
-      this.records.push(edgeRecord('PUBLISHES', publisher, target, { technology: 'rabbitmq', properties }, evidence));
+      this.records.push(
+        edgeRecord(
+          'PUBLISHES',
+          publisher,
+          target,
+          { technology: 'rabbitmq', properties },
+          evidence,
+        ),
+      );
     }
   }
 
   // The default exchange '' delivers to the queue named by the routing key.
-  private destination(exchange: ResolvedName, routingKey: ResolvedName | undefined, evidence: ReturnType<PikaFile['evidence']>): NodeRef | undefined {
+  private destination(
+    exchange: ResolvedName,
+    routingKey: ResolvedName | undefined,
+    evidence: ReturnType<PikaFile['evidence']>,
+  ): NodeRef | undefined {
     if (!exchange.dynamic && exchange.name === '') {
       if (!routingKey) return undefined;
       this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', routingKey, evidence));
@@ -212,12 +290,14 @@ class PikaFile {
     const replyTo = argument(args, undefined, 'reply_to');
     if (replyTo) properties.replyTo = this.file.resolver.string(bound.module, replyTo).name;
     const correlationId = argument(args, undefined, 'correlation_id');
-    if (correlationId) properties.correlationId = this.file.resolver.string(bound.module, correlationId).name;
+    if (correlationId)
+      properties.correlationId = this.file.resolver.string(bound.module, correlationId).name;
     const mode = argument(args, undefined, 'delivery_mode');
     if (mode) {
       const literal = this.file.resolver.literal(bound.module, mode);
       const origin = this.file.resolver.origin(bound.module, mode);
-      properties.persistent = literal === 2 || (origin?.endsWith('DeliveryMode.Persistent') ?? false);
+      properties.persistent =
+        literal === 2 || (origin?.endsWith('DeliveryMode.Persistent') ?? false);
     }
     return properties;
   }
@@ -225,7 +305,9 @@ class PikaFile {
   private consume(call: Captures): void {
     if (!call.call) return;
     for (const view of this.views(call, {
-      queue: [0, 'queue'], callback: [1, 'on_message_callback'], autoAck: [2, 'auto_ack'],
+      queue: [0, 'queue'],
+      callback: [1, 'on_message_callback'],
+      autoAck: [2, 'auto_ack'],
     })) {
       const queue = this.name(view.values.get('queue'));
       const callback = view.values.get('callback');
@@ -239,17 +321,36 @@ class PikaFile {
       const handlerProperties: Properties = { ...properties };
       const retry = consumer.fn ? requeueOf(consumer.fn) : undefined;
       if (retry && !autoAck) handlerProperties.retry = retry;
-      this.records.push(nodeRecord(consumer.handler, {
-        name: consumer.handler.label === 'Handler' ? consumer.handler.name : callback.node.text,
-        technology: 'rabbitmq',
-        properties: handlerProperties,
-      }, consumer.fn && consumer.handler.label === 'Handler'
-        ? evidenceOf(this.file, consumer.fn, this.moduleOfHandler(consumer.handler, view.at.module))
-        : evidence));
+      this.records.push(
+        nodeRecord(
+          consumer.handler,
+          {
+            name: consumer.handler.label === 'Handler' ? consumer.handler.name : callback.node.text,
+            technology: 'rabbitmq',
+            properties: handlerProperties,
+          },
+          consumer.fn && consumer.handler.label === 'Handler'
+            ? evidenceOf(
+                this.file,
+                consumer.fn,
+                this.moduleOfHandler(consumer.handler, view.at.module),
+              )
+            : evidence,
+        ),
+      );
       this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
-      this.records.push(edgeRecord('CONSUMES', consumer.handler, this.queueRef(queue), {
-        technology: 'rabbitmq', properties,
-      }, evidence));
+      this.records.push(
+        edgeRecord(
+          'CONSUMES',
+          consumer.handler,
+          this.queueRef(queue),
+          {
+            technology: 'rabbitmq',
+            properties,
+          },
+          evidence,
+        ),
+      );
     }
   }
 
@@ -265,7 +366,11 @@ class PikaFile {
     if (bound?.kind === 'value' && bound.node.type === 'call') {
       const callee = bound.node.childForFieldName('function');
       const first = argument(bound.node.childForFieldName('arguments'), 0);
-      if (callee && first && this.file.resolver.origin(bound.module, callee) === 'functools.partial') {
+      if (
+        callee &&
+        first &&
+        this.file.resolver.origin(bound.module, callee) === 'functools.partial'
+      ) {
         target = { module: bound.module, node: first };
       }
     }
@@ -283,7 +388,9 @@ class PikaFile {
   private prefetchFor(consume: SyntaxNode): number | undefined {
     const qos = this.calls.filter((c) => c.method?.text === 'basic_qos');
     const fn = enclosingFunction(consume);
-    const chosen = qos.find((c) => c.call && enclosingFunction(c.call) === fn) ?? (qos.length === 1 ? qos[0] : undefined);
+    const chosen =
+      qos.find((c) => c.call && enclosingFunction(c.call) === fn) ??
+      (qos.length === 1 ? qos[0] : undefined);
     const count = chosen ? argument(chosen.arguments, 1, 'prefetch_count') : undefined;
     const value = count ? this.file.resolver.literal(this.file.module, count) : undefined;
     return typeof value === 'number' ? value : undefined;
@@ -298,16 +405,39 @@ class PikaFile {
       if (!queue) continue;
       const evidence = this.evidence(view);
       const fn = enclosingFunction(call.call);
-      const handler = ref.handler(locationOf(this.file), enclosingName(this.file.module, call.call));
+      const handler = ref.handler(
+        locationOf(this.file),
+        enclosingName(this.file.module, call.call),
+      );
       const autoAck = this.literal(view.values.get('autoAck')) === true;
       const properties: Properties = { ack: autoAck ? 'auto' : 'manual' };
-      const collects = loop ? ownDescendants(loop, 'call').some((c) => c.childForFieldName('function')?.text.endsWith('.append') ?? false) : false;
+      const collects = loop
+        ? ownDescendants(loop, 'call').some(
+            (c) => c.childForFieldName('function')?.text.endsWith('.append') ?? false,
+          )
+        : false;
       if (collects) properties.batch = true;
-      this.records.push(nodeRecord(handler, {
-        name: enclosingName(this.file.module, call.call), technology: 'rabbitmq', properties,
-      }, fn ? evidenceOf(this.file, fn) : evidence));
+      this.records.push(
+        nodeRecord(
+          handler,
+          {
+            name: enclosingName(this.file.module, call.call),
+            technology: 'rabbitmq',
+            properties,
+          },
+          fn ? evidenceOf(this.file, fn) : evidence,
+        ),
+      );
       this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
-      this.records.push(edgeRecord('CONSUMES', handler, this.queueRef(queue), { technology: 'rabbitmq', properties }, evidence));
+      this.records.push(
+        edgeRecord(
+          'CONSUMES',
+          handler,
+          this.queueRef(queue),
+          { technology: 'rabbitmq', properties },
+          evidence,
+        ),
+      );
     }
   }
 
@@ -338,7 +468,8 @@ function requeueOf(fn: SyntaxNode): string | undefined {
   if (!body) return undefined;
   for (const call of ownDescendants(body, 'call')) {
     const callee = call.childForFieldName('function');
-    const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    const method =
+      callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
     if (method !== 'basic_nack' && method !== 'basic_reject') continue;
     const position = method === 'basic_nack' ? 2 : 1;
     const requeue = argument(call.childForFieldName('arguments'), position, 'requeue');

@@ -12,7 +12,11 @@ export function locationOf(file: PyFile, module: PyModule = file.module): Source
   return { repository: file.input.repository, file: module.path };
 }
 
-export function evidenceOf(file: PyFile, node: SyntaxNode, module: PyModule = file.module): Evidence {
+export function evidenceOf(
+  file: PyFile,
+  node: SyntaxNode,
+  module: PyModule = file.module,
+): Evidence {
   return evidenceAtRow(locationOf(file, module), node.startPosition.row);
 }
 
@@ -49,12 +53,17 @@ export function expandWrapper(
   roles: Record<string, SyntaxNode | undefined>,
 ): CallView[] {
   const here = new Map<string, Located>();
-  for (const [role, node] of Object.entries(roles)) if (node) here.set(role, { module: file.module, node });
+  for (const [role, node] of Object.entries(roles))
+    if (node) here.set(role, { module: file.module, node });
   const fn = enclosingFunction(call);
   if (!fn) return [{ values: here, at: { module: file.module, node: call } }];
   const parameters = new Map(parametersOf(fn).map((p) => [p.name, p]));
-  const wrapped = [...here].filter(([, v]) => v.node.type === 'identifier' && parameters.has(v.node.text)
-    && file.resolver.bind(file.module, v.node)?.kind === 'parameter');
+  const wrapped = [...here].filter(
+    ([, v]) =>
+      v.node.type === 'identifier' &&
+      parameters.has(v.node.text) &&
+      file.resolver.bind(file.module, v.node)?.kind === 'parameter',
+  );
   if (wrapped.length === 0) return [{ values: here, at: { module: file.module, node: call } }];
 
   const views: CallView[] = [];

@@ -33,7 +33,7 @@ export const pythonFrontend: Frontend<PyFile> = {
           severity: 'error',
           repository: input.repository,
           file: input.path,
-          message: `Python parser failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `Python parser failed: ${describe(error)}`,
         });
         continue;
       }
@@ -45,7 +45,8 @@ export const pythonFrontend: Frontend<PyFile> = {
           repository: input.repository,
           file: input.path,
           line: error.startPosition.row + 1,
-          message: `Python syntax error at ${input.path}:${String(error.startPosition.row + 1)}; ` +
+          message:
+            `Python syntax error at ${input.path}:${String(error.startPosition.row + 1)}; ` +
             'extracting what parses',
         });
       }
@@ -56,3 +57,7 @@ export const pythonFrontend: Frontend<PyFile> = {
   },
   inputOf: (file) => file.input,
 };
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -36,7 +36,15 @@ export interface PyModule {
 // Libraries the extractors trace by name; a project file never shadows them (a package of the
 // project may hold its own `celery.py`, which `from celery import Celery` never means).
 const EXTERNAL_TOP_LEVEL = new Set([
-  'celery', 'kombu', 'pika', 'kafka', 'confluent_kafka', 'os', 'typing', 'datetime', 'functools',
+  'celery',
+  'kombu',
+  'pika',
+  'kafka',
+  'confluent_kafka',
+  'os',
+  'typing',
+  'datetime',
+  'functools',
 ]);
 
 export class PythonProject {
@@ -85,7 +93,9 @@ export class PythonProject {
 
   /** The project module an import names, or undefined when it is a library (or unknown). */
   resolveImport(spec: string, importer: PyModule): PyModule | undefined {
-    const file = spec.startsWith('.') ? this.relativeFile(spec, importer) : this.absoluteFile(spec, importer);
+    const file = spec.startsWith('.')
+      ? this.relativeFile(spec, importer)
+      : this.absoluteFile(spec, importer);
     if (!file || file === importer.path) return undefined;
     return this.module(file);
   }
@@ -120,7 +130,10 @@ export class PythonProject {
   private dottedName(file: string): string {
     const parts = modulePathOf(file).split('/');
     let start = parts.length - 1;
-    while (start > 0 && this.workspace.files.has(`${parts.slice(0, start).join('/')}/__init__.py`)) {
+    while (
+      start > 0 &&
+      this.workspace.files.has(`${parts.slice(0, start).join('/')}/__init__.py`)
+    ) {
       start -= 1;
     }
     return parts.slice(start).join('.');
@@ -128,7 +141,10 @@ export class PythonProject {
 }
 
 function modulePathOf(file: string): string {
-  return file.replace(/\.py$/, '').replace(/\/__init__$/, '').replace(/^__init__$/, '');
+  return file
+    .replace(/\.py$/, '')
+    .replace(/\/__init__$/, '')
+    .replace(/^__init__$/, '');
 }
 
 function sharedPrefix(a: string, b: string): number {
@@ -155,7 +171,8 @@ function indexModule(file: string, dotted: string, text: string, root: SyntaxNod
     module.assignments.set(target.text, value);
   }
   for (const child of topLevelStatements(root)) {
-    const definition = child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    const definition =
+      child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
     const name = definition?.childForFieldName('name')?.text;
     if (!definition || !name) continue;
     if (definition.type === 'function_definition') module.functions.set(name, definition);
@@ -185,8 +202,19 @@ function topLevelStatements(root: SyntaxNode): SyntaxNode[] {
   const statements: SyntaxNode[] = [];
   const visit = (node: SyntaxNode) => {
     for (const child of node.namedChildren) {
-      if (['if_statement', 'try_statement', 'with_statement', 'block', 'else_clause', 'elif_clause',
-        'except_clause', 'finally_clause'].includes(child.type)) visit(child);
+      if (
+        [
+          'if_statement',
+          'try_statement',
+          'with_statement',
+          'block',
+          'else_clause',
+          'elif_clause',
+          'except_clause',
+          'finally_clause',
+        ].includes(child.type)
+      )
+        visit(child);
       else statements.push(child);
     }
   };
@@ -197,7 +225,8 @@ function topLevelStatements(root: SyntaxNode): SyntaxNode[] {
 /** The innermost function or class around a node, or undefined at module level. */
 export function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
   for (let current = node.parent; current; current = current.parent) {
-    if (current.type === 'function_definition' || current.type === 'class_definition') return current;
+    if (current.type === 'function_definition' || current.type === 'class_definition')
+      return current;
   }
   return undefined;
 }

@@ -32,20 +32,12 @@ export interface Located {
   node: SyntaxNode;
 }
 
-/** A call of a wrapper function, with the argument given for the parameter of interest. */
+/** A call of a project function (a wrapper around a library call). */
 export interface CallSite {
   module: PyModule;
   call: SyntaxNode;
-  argument: SyntaxNode | undefined;
   /** The function the call sits in, or `<module>` at top level. */
   caller: string;
-}
-
-export interface ResolvedAtSite {
-  resolved: ResolvedName;
-  module: PyModule;
-  node: SyntaxNode;
-  caller?: string;
 }
 
 const MAX_DEPTH = 24;
@@ -70,7 +62,8 @@ export class Resolver {
       }
       case 'call': {
         const callee = this.bind(module, inner.childForFieldName('function') ?? inner, depth + 1);
-        if (callee?.kind === 'class') return { kind: 'instance', module: callee.module, node: callee.node };
+        if (callee?.kind === 'class')
+          return { kind: 'instance', module: callee.module, node: callee.node };
         if (callee?.kind === 'function') {
           const returned = returnedValue(callee.node);
           if (returned) return this.bind(callee.module, returned, depth + 1);
@@ -86,9 +79,10 @@ export class Resolver {
     const name = node.text;
     for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
       const local = localValue(fn, name, node);
-      if (local) return local.type === 'function_definition'
-        ? { kind: 'function', module, node: local }
-        : this.bind(module, local, depth + 1);
+      if (local)
+        return local.type === 'function_definition'
+          ? { kind: 'function', module, node: local }
+          : this.bind(module, local, depth + 1);
       const parameter = parametersOf(fn).find((p) => p.name === name);
       if (!parameter) continue;
       const owner = classOfMethod(fn);
@@ -119,14 +113,24 @@ export class Resolver {
     return undefined;
   }
 
-  private bindImport(module: PyModule, spec: string, name: string | undefined, depth: number): Binding | undefined {
+  private bindImport(
+    module: PyModule,
+    spec: string,
+    name: string | undefined,
+    depth: number,
+  ): Binding | undefined {
     const source = this.project.resolveImport(spec, module);
-    if (name === undefined) return source ? { kind: 'module', module: source } : { kind: 'external', qualified: spec };
-    if (!source) return spec.startsWith('.') ? undefined : { kind: 'external', qualified: `${spec}.${name}` };
+    if (name === undefined)
+      return source ? { kind: 'module', module: source } : { kind: 'external', qualified: spec };
+    if (!source)
+      return spec.startsWith('.') ? undefined : { kind: 'external', qualified: `${spec}.${name}` };
     const found = this.topLevel(source, name, depth + 1);
     if (found) return found;
     // `from package import submodule`
-    const submodule = this.project.resolveImport(spec.endsWith('.') ? `${spec}${name}` : `${spec}.${name}`, module);
+    const submodule = this.project.resolveImport(
+      spec.endsWith('.') ? `${spec}${name}` : `${spec}.${name}`,
+      module,
+    );
     return submodule ? { kind: 'module', module: submodule } : undefined;
   }
 
@@ -140,8 +144,10 @@ export class Resolver {
       case 'class':
         return this.classMember(base.module, base.node, name, depth + 1);
       case 'instance':
-        return this.instanceMember(base.module, base.node, name, depth + 1)
-          ?? this.classMember(base.module, base.node, name, depth + 1);
+        return (
+          this.instanceMember(base.module, base.node, name, depth + 1) ??
+          this.classMember(base.module, base.node, name, depth + 1)
+        );
       default:
         return undefined;
     }
@@ -153,17 +159,27 @@ export class Resolver {
   }
 
   // Settings and config classes: attributes in the class body, then in its base classes.
-  private classMember(module: PyModule, cls: SyntaxNode, name: string, depth: number): Binding | undefined {
+  private classMember(
+    module: PyModule,
+    cls: SyntaxNode,
+    name: string,
+    depth: number,
+  ): Binding | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const body = cls.childForFieldName('body');
     for (const statement of body?.namedChildren ?? []) {
-      const definition = statement.type === 'decorated_definition'
-        ? statement.childForFieldName('definition') : statement;
+      const definition =
+        statement.type === 'decorated_definition'
+          ? statement.childForFieldName('definition')
+          : statement;
       if (definition?.childForFieldName('name')?.text === name) {
-        if (definition.type === 'function_definition') return { kind: 'function', module, node: definition };
-        if (definition.type === 'class_definition') return { kind: 'class', module, node: definition };
+        if (definition.type === 'function_definition')
+          return { kind: 'function', module, node: definition };
+        if (definition.type === 'class_definition')
+          return { kind: 'class', module, node: definition };
       }
-      const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+      const assignment =
+        statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
       if (assignment?.type !== 'assignment') continue;
       const right = assignment.childForFieldName('right');
       if (assignment.childForFieldName('left')?.text === name && right) {
@@ -181,13 +197,23 @@ export class Resolver {
   }
 
   // Wrapper classes: `self.channel = connection.channel()` in any method, `__init__` first.
-  private instanceMember(module: PyModule, cls: SyntaxNode, name: string, depth: number): Binding | undefined {
-    const assignments = runQuery('assignments', cls).filter(({ target }) =>
-      target?.type === 'attribute' &&
-      target.childForFieldName('object')?.text === 'self' &&
-      target.childForFieldName('attribute')?.text === name);
-    const first = assignments.find(({ assignment }) =>
-      assignment && functionName(enclosingFunction(assignment) ?? assignment) === '__init__') ?? assignments[0];
+  private instanceMember(
+    module: PyModule,
+    cls: SyntaxNode,
+    name: string,
+    depth: number,
+  ): Binding | undefined {
+    const assignments = runQuery('assignments', cls).filter(
+      ({ target }) =>
+        target?.type === 'attribute' &&
+        target.childForFieldName('object')?.text === 'self' &&
+        target.childForFieldName('attribute')?.text === name,
+    );
+    const first =
+      assignments.find(
+        ({ assignment }) =>
+          assignment && functionName(enclosingFunction(assignment) ?? assignment) === '__init__',
+      ) ?? assignments[0];
     return first?.value ? this.bind(module, first.value, depth + 1) : undefined;
   }
 
@@ -215,7 +241,10 @@ export class Resolver {
     return undefined;
   }
 
-  private originOfBinding(bound: Exclude<Binding, { kind: 'value' }>, depth: number): string | undefined {
+  private originOfBinding(
+    bound: Exclude<Binding, { kind: 'value' }>,
+    depth: number,
+  ): string | undefined {
     switch (bound.kind) {
       case 'external':
         return bound.qualified;
@@ -253,7 +282,12 @@ export class Resolver {
       case 'binary_operator': {
         if (inner.childForFieldName('operator')?.text !== '+') return undefined;
         const parts = [inner.childForFieldName('left'), inner.childForFieldName('right')];
-        return this.joined(module, parts.filter((p): p is SyntaxNode => p !== null), inner, depth);
+        return this.joined(
+          module,
+          parts.filter((p): p is SyntaxNode => p !== null),
+          inner,
+          depth,
+        );
       }
       case 'boolean_operator':
         return this.orDefault(module, inner, depth);
@@ -272,7 +306,12 @@ export class Resolver {
     }
   }
 
-  private joined(module: PyModule, parts: SyntaxNode[], whole: SyntaxNode, depth: number): ResolvedName | undefined {
+  private joined(
+    module: PyModule,
+    parts: SyntaxNode[],
+    whole: SyntaxNode,
+    depth: number,
+  ): ResolvedName | undefined {
     const resolved = parts.map((part) => this.tryString(module, part, depth + 1));
     const override = resolved.find((r) => r?.override)?.override;
     if (resolved.every((r) => r && !r.dynamic)) {
@@ -314,7 +353,11 @@ export class Resolver {
     return undefined;
   }
 
-  private calledString(module: PyModule, call: SyntaxNode, depth: number): ResolvedName | undefined {
+  private calledString(
+    module: PyModule,
+    call: SyntaxNode,
+    depth: number,
+  ): ResolvedName | undefined {
     const callee = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
     if (!callee) return undefined;
@@ -342,7 +385,11 @@ export class Resolver {
     return undefined;
   }
 
-  private subscriptString(module: PyModule, node: SyntaxNode, depth: number): ResolvedName | undefined {
+  private subscriptString(
+    module: PyModule,
+    node: SyntaxNode,
+    depth: number,
+  ): ResolvedName | undefined {
     const object = node.childForFieldName('value');
     const key = node.childForFieldName('subscript');
     if (!object || !key) return undefined;
@@ -354,7 +401,12 @@ export class Resolver {
     return entry ? this.tryString(entry.module, entry.node, depth + 1) : undefined;
   }
 
-  private entry(module: PyModule, object: SyntaxNode, key: SyntaxNode, depth: number): Located | undefined {
+  private entry(
+    module: PyModule,
+    object: SyntaxNode,
+    key: SyntaxNode,
+    depth: number,
+  ): Located | undefined {
     const keyName = this.tryString(module, key, depth + 1);
     if (!keyName || keyName.dynamic) return undefined;
     return this.dict(module, object)?.get(keyName.name);
@@ -405,7 +457,8 @@ export class Resolver {
       const entryValue = child.childForFieldName('value');
       if (child.type !== 'pair' || !key || !entryValue) continue;
       const keyName = this.tryString(bound.module, key, depth + 1);
-      if (keyName && !keyName.dynamic) entries.set(keyName.name, { module: bound.module, node: entryValue });
+      if (keyName && !keyName.dynamic)
+        entries.set(keyName.name, { module: bound.module, node: entryValue });
     }
     return entries;
   }
@@ -420,44 +473,11 @@ export class Resolver {
       .map((element) => ({ module: bound.module, node: element }));
   }
 
-  /**
-   * A name that may be a parameter of a wrapper function: one result per call site found in
-   * the project, each resolved in the caller; the expression itself when it is no parameter.
-   */
-  stringsAtCallSites(module: PyModule, node: SyntaxNode, depth = 0): ResolvedAtSite[] {
-    const bound = unwrap(node).type === 'identifier' ? this.bind(module, node) : undefined;
-    if (bound?.kind !== 'parameter' || depth > 3) {
-      return [{ resolved: this.string(module, node), module, node }];
-    }
-    const sites = this.callSites(bound.module, bound.node, bound.parameter);
-    const results: ResolvedAtSite[] = [];
-    for (const site of sites) {
-      const given = site.argument;
-      if (!given) continue;
-      for (const nested of this.stringsAtCallSites(site.module, given, depth + 1)) {
-        const atSite = nested.node === given ? { ...nested, node: site.call } : nested;
-        results.push({ caller: site.caller, ...atSite });
-      }
-    }
-    if (results.length > 0) return results;
-    const fallback = bound.parameter.defaultValue;
-    return [{ resolved: fallback ? this.string(module, fallback) : this.string(module, node), module, node }];
-  }
-
-  /** Calls of a function or method anywhere in the project, with the argument for a parameter. */
-  callSites(module: PyModule, fn: SyntaxNode, parameter: Parameter): CallSite[] {
-    const shift = classOfMethod(fn) && !isStatic(fn) ? 1 : 0;
-    return this.callsOf(module, fn).map((call) => ({
-      ...call,
-      argument: argument(call.call.childForFieldName('arguments'), parameter.index - shift, parameter.name),
-    }));
-  }
-
   /** Every call of a project function or method, found through the origin of the callee. */
-  callsOf(module: PyModule, fn: SyntaxNode): Omit<CallSite, 'argument'>[] {
+  callsOf(module: PyModule, fn: SyntaxNode): CallSite[] {
     const target = functionOrigin(module, fn);
     const name = functionName(fn);
-    const sites: Omit<CallSite, 'argument'>[] = [];
+    const sites: CallSite[] = [];
     for (const caller of this.project.modulesMentioning(name)) {
       for (const match of callsIn(caller)) {
         const called = match.method?.text ?? match.function?.text;
@@ -465,14 +485,22 @@ export class Resolver {
         if (called !== name || !match.call || !callee) continue;
         if (this.origin(caller, callee) !== target) continue;
         const enclosing = enclosingFunction(match.call);
-        sites.push({ module: caller, call: match.call, caller: enclosing ? functionName(enclosing) : '<module>' });
+        sites.push({
+          module: caller,
+          call: match.call,
+          caller: enclosing ? functionName(enclosing) : '<module>',
+        });
       }
     }
     return sites;
   }
 
   /** The argument a call site gives for a function's parameter (its default when absent). */
-  argumentFor(site: { module: PyModule; call: SyntaxNode }, fn: SyntaxNode, parameter: Parameter): Located | undefined {
+  argumentFor(
+    site: { module: PyModule; call: SyntaxNode },
+    fn: SyntaxNode,
+    parameter: Parameter,
+  ): Located | undefined {
     const shift = classOfMethod(fn) && !isStatic(fn) ? 1 : 0;
     const args = site.call.childForFieldName('arguments');
     const given = argument(args, parameter.index - shift, parameter.name);
@@ -488,7 +516,10 @@ export function functionOrigin(module: PyModule, fn: SyntaxNode): string {
 
 function isStatic(fn: SyntaxNode): boolean {
   const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
-  return decorated?.namedChildren.some((c) => c.type === 'decorator' && c.text === '@staticmethod') ?? false;
+  return (
+    decorated?.namedChildren.some((c) => c.type === 'decorator' && c.text === '@staticmethod') ??
+    false
+  );
 }
 
 export function dynamic(node: SyntaxNode): ResolvedName {
@@ -518,14 +549,18 @@ function localValue(fn: SyntaxNode, name: string, at: SyntaxNode): SyntaxNode | 
   for (const pattern of ownDescendants(body, 'as_pattern')) {
     const alias = pattern.childForFieldName('alias');
     const value = pattern.namedChildren[0];
-    if (alias?.text === name && value && pattern.parent?.type === 'with_item') candidates.push(value);
+    if (alias?.text === name && value && pattern.parent?.type === 'with_item')
+      candidates.push(value);
   }
   for (const statement of body.namedChildren) {
-    if (statement.type === 'function_definition' && functionName(statement) === name) candidates.push(statement);
+    if (statement.type === 'function_definition' && functionName(statement) === name)
+      candidates.push(statement);
   }
   candidates.sort((a, b) => a.startIndex - b.startIndex);
   // `x = x + 1` reads the earlier `x`, never itself.
-  const outside = candidates.filter((c) => at.startIndex < c.startIndex || at.endIndex > c.endIndex);
+  const outside = candidates.filter(
+    (c) => at.startIndex < c.startIndex || at.endIndex > c.endIndex,
+  );
   const before = outside.filter((c) => c.startIndex < at.startIndex);
   return before[before.length - 1] ?? outside[0];
 }
@@ -533,6 +568,7 @@ function localValue(fn: SyntaxNode, name: string, at: SyntaxNode): SyntaxNode | 
 function returnedValue(fn: SyntaxNode): SyntaxNode | undefined {
   const body = fn.childForFieldName('body');
   if (!body) return undefined;
-  return ownDescendants(body, 'return_statement').map((r) => r.namedChildren[0]).find(Boolean);
+  return ownDescendants(body, 'return_statement')
+    .map((r) => r.namedChildren[0])
+    .find(Boolean);
 }
-

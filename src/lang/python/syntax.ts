@@ -30,7 +30,8 @@ export function keywordArgument(args: SyntaxNode, keyword: string): SyntaxNode |
   if (args.type !== 'argument_list') return undefined;
   for (const child of args.namedChildren) {
     if (child.type !== 'keyword_argument') continue;
-    if (child.childForFieldName('name')?.text === keyword) return child.childForFieldName('value') ?? undefined;
+    if (child.childForFieldName('name')?.text === keyword)
+      return child.childForFieldName('value') ?? undefined;
   }
   return undefined;
 }
@@ -121,7 +122,14 @@ export function stringLiteral(node: SyntaxNode): string | undefined {
 }
 
 function unescape(sequence: string): string {
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+  };
   return simple[sequence.slice(1)] ?? sequence;
 }
 
