@@ -1,0 +1,109 @@
+// The whole job for one set of repositories: extract, assemble, load into the store,
+// derive patterns, render the report and the export. Returns data; never prints.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Diagnostic } from '../extractors/contract.js';
+import { allExtractors } from '../extractors/registry.js';
+import { assembleGraph } from '../graph/assemble.js';
+import type { GapFinding, Graph, NodeLabel, PatternFinding } from '../model/graph.js';
+import { NODE_LABELS } from '../model/graph.js';
+import type { SkippedFile } from '../discover/discover.js';
+import { buildExport, serializeExport } from '../export/graph-json.js';
+import { runPatterns } from '../patterns/patterns.js';
+import { buildViewModel } from '../report/view-model.js';
+import { renderReport } from '../report/render.js';
+import { KuzuStore } from '../store/kuzu-store.js';
+import { extractRepository, repositoryTargets, type ExtractOptions } from './extract.js';
+import { checkRepositoryPaths } from './validate.js';
+
+export interface ScanRequest extends Omit<ExtractOptions, 'extractors'> {
+  paths: readonly string[];
+  /** Folder for the report, the export and the embedded database. */
+  outDir: string;
+  reportFile?: string;
+  jsonFile?: string;
+}
+
+export interface ScanSummary {
+  repositories: { name: string; filesRead: number; filesParsed: number; lines: number }[];
+  skipped: (SkippedFile & { repository: string })[];
+  nodesPerLabel: Record<NodeLabel, number>;
+  edges: number;
+  diagnostics: Diagnostic[];
+  elapsedMs: number;
+}
+
+export interface ScanOutcome {
+  graph: Graph;
+  patterns: PatternFinding[];
+  gaps: GapFinding[];
+  report: string;
+  reportFile: string;
+  jsonFile: string;
+  summary: ScanSummary;
+}
+
+export async function scan(request: ScanRequest): Promise<ScanOutcome> {
+  const started = performance.now();
+  await checkRepositoryPaths(request.paths);
+  const targets = repositoryTargets(request.paths);
+
+  const extractions = [];
+  for (const target of targets) extractions.push(await extractRepository(target, request));
+  const knownPackages = new Set(allExtractors().flatMap((e) => e.packages));
+  const graph = assembleGraph(
+    extractions.map((x, index) => ({
+      repository: { name: x.name, root: request.paths[index] ?? x.root, commit: x.commit },
+      records: x.records,
+      manifests: x.manifests.map((m) => ({
+        ...m,
+        dependencies: m.dependencies.filter((d) => knownPackages.has(d)),
+      })),
+    })),
+  );
+
+  const storeDir = path.join(request.outDir, '.eventgraph');
+  await mkdir(storeDir, { recursive: true });
+  const store = new KuzuStore({ location: storeDir });
+  let derived: { patterns: PatternFinding[]; gaps: GapFinding[] };
+  try {
+    await store.load(graph);
+    derived = await runPatterns(store);
+  } finally {
+    await store.close();
+  }
+
+  const report = renderReport(buildViewModel(graph, derived.patterns, derived.gaps));
+  const exported = buildExport(graph, derived.patterns, derived.gaps);
+  const reportFile = request.reportFile ?? path.join(request.outDir, 'eventgraph-report.md');
+  const jsonFile = request.jsonFile ?? path.join(request.outDir, 'eventgraph-graph.json');
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await mkdir(path.dirname(jsonFile), { recursive: true });
+  await writeFile(reportFile, report, 'utf8');
+  await writeFile(jsonFile, serializeExport(exported), 'utf8');
+
+  const nodesPerLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, 0])) as Record<NodeLabel, number>;
+  for (const node of graph.nodes) nodesPerLabel[node.label] += 1;
+  return {
+    graph,
+    patterns: derived.patterns,
+    gaps: derived.gaps,
+    report,
+    reportFile,
+    jsonFile,
+    summary: {
+      repositories: extractions.map((x) => ({
+        name: x.name,
+        filesRead: x.filesDiscovered,
+        filesParsed: x.filesParsed,
+        lines: x.linesRead,
+      })),
+      skipped: extractions.flatMap((x) => x.skipped.map((s) => ({ ...s, repository: x.name }))),
+      nodesPerLabel,
+      edges: graph.edges.length,
+      diagnostics: extractions.flatMap((x) => x.diagnostics),
+      elapsedMs: performance.now() - started,
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { FIXTURES } from '../helpers/scan-fixture.js';
+
+const temp = mkdtempSync(path.join(os.tmpdir(), 'eventgraph-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('eventgraph scan: usage errors', () => {
+  it('exits 2 with one line for a missing path', () => {
+    const run = runCli(['scan', path.join(temp, 'nope'), '--out', temp]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `eventgraph: path not found: ${path.join(temp, 'nope')}; give the folder of a repository to scan\n`,
+    );
+  });
+
+  it('exits 2 for a file given instead of a folder', () => {
+    const file = path.join(temp, 'file.txt');
+    writeFileSync(file, 'x');
+    const run = runCli(['scan', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`eventgraph: not a folder: ${file}; give the folder of a repository, not a file\n`);
+  });
+
+  it('exits 2 for an unknown option', () => {
+    const run = runCli(['scan', '.', '--frobnicate']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("eventgraph: unknown option '--frobnicate' (see: eventgraph scan --help)\n");
+  });
+
+  it('exits 2 for an unknown command', () => {
+    const run = runCli(['scna', '.']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).toContain("unknown command 'scna'");
+  });
+
+  it('exits 2 when no path is given', () => {
+    const run = runCli(['scan']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("missing required argument 'path'");
+  });
+});
+
+describe('eventgraph scan: the negative fixture', () => {
+  it('writes exactly "no event-driven patterns" for a repository full of traps', () => {
+    const out = path.join(temp, 'negative');
+    const run = runCli(['scan', path.join(FIXTURES, 'negative-traps'), '--out', out, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(readFileSync(path.join(out, 'eventgraph-report.md'), 'utf8').trim()).toBe(
+      'no event-driven patterns',
+    );
+    const exported = JSON.parse(readFileSync(path.join(out, 'eventgraph-graph.json'), 'utf8')) as {
+      verdict: string;
+      nodes: unknown[];
+    };
+    expect(exported.verdict).toBe('none');
+  });
+});
+
+describe('eventgraph scan: bad input', () => {
+  const repo = path.join(temp, 'bad-input');
+
+  it('skips binary, huge, non-UTF-8 and symlinked files, reports syntax errors, keeps going', () => {
+    // Copy the fixture and add the cases that are generated rather than committed.
+    const fixture = path.join(FIXTURES, 'bad-input');
+    cpSync(fixture, repo, { recursive: true });
+    writeFileSync(path.join(repo, 'src', 'huge.ts'), `// ${'x'.repeat(1024 * 1024 + 10)}\n`);
+    mkdirSync(path.join(repo, 'loop'), { recursive: true });
+    symlinkSync(path.join(repo, 'loop'), path.join(repo, 'loop', 'again'));
+    symlinkSync(path.join(repo, 'src', 'ok.ts'), path.join(repo, 'src', 'link.ts'));
+
+    const out = path.join(temp, 'bad-input-out');
+    const run = runCli(['scan', repo, '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/skipped: .*1 binary/);
+    expect(run.stderr).toMatch(/1 larger than 1 MiB/);
+    expect(run.stderr).toMatch(/1 not UTF-8/);
+    expect(run.stderr).toMatch(/symlink not followed/);
+    expect(run.stderr).toMatch(/warning: bad-input\/src\/broken\.ts:\d+: /);
+    expect(run.stderr).toMatch(/warning: bad-input\/app\/broken\.py:\d+: /);
+
+    const exported = JSON.parse(readFileSync(path.join(out, 'eventgraph-graph.json'), 'utf8')) as {
+      nodes: { label: string; name: string }[];
+    };
+    const channels = exported.nodes.filter((n) => n.label === 'Topic' || n.label === 'Queue').map((n) => n.name);
+    expect(channels.sort()).toEqual(['bad-input.ok', 'still.found', 'still_found']);
+  });
+});
