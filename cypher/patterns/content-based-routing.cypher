@@ -1,7 +1,8 @@
 // id: content-based-routing
 // title: Content-based routing
-// why: an exchange that binds queues with different routing keys sends each message to the
-//   queues its key matches, so the key chosen by a publisher decides who handles the message.
+// why: an exchange that binds queues with different routing keys, or with wildcard patterns,
+//   sends each message to the queues its key matches, so the key chosen by a publisher
+//   decides who handles the message.
 // requires: ROUTES_TO (Topic to Queue) with routingKey.
 // finds: content-based-routing
 MATCH (exchange:Topic)-[r:ROUTES_TO]->(q:Queue)
@@ -13,6 +14,7 @@ WITH exchange,
   collect(DISTINCT q.name) AS queueNames,
   collect(DISTINCT r.evidence) AS evidence
 WHERE routingKeyCount >= 2
+  OR any(key IN routingKeys WHERE key CONTAINS '*' OR key CONTAINS '#')
 RETURN exchange.id AS exchangeId,
   exchange.name AS exchangeName,
   exchange.exchangeType AS exchangeType,

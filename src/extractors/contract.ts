@@ -35,6 +35,11 @@ export interface ExtractorDeclaration {
   technologies: readonly TechnologyId[];
   /** npm or PyPI package names whose import makes a file this extractor's business. */
   packages: readonly string[];
+  /**
+   * Module names code imports the library by. A repository in which no file mentions one
+   * cannot hold this library's clients, so the extractor does not run there at all.
+   */
+  imports: readonly string[];
   /** Words the prefilter looks for; a file that mentions none of them is not parsed. */
   prefilter: readonly string[];
   emits: { nodes: readonly NodeLabel[]; edges: readonly EdgeType[] };

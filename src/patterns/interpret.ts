@@ -193,10 +193,9 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
-  return (
-    `${text(row, 'exchangeName') ?? ''} routes by ${plural(keys.length, 'key', 'keys')} ` +
-    `(${list(keys)}) to ${list(queues)}`
-  );
+  const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
+  const by = patterns ? plural(keys.length, 'key pattern', 'key patterns') : plural(keys.length, 'key', 'keys');
+  return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
 });
 
 /** Keyed by query file id (the file name without `.cypher`). */

@@ -30,3 +30,17 @@ export function prefilterWords(declarations: readonly ExtractorDeclaration[]): s
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The extractors whose library some file of the repository mentions at all. */
+export function activeExtractors<T extends ExtractorDeclaration>(
+  extractors: readonly T[],
+  files: readonly { language: Language; text: string }[],
+): T[] {
+  return extractors.filter((extractor) =>
+    files.some(
+      (file) =>
+        file.language === extractor.language &&
+        extractor.imports.some((name) => file.text.includes(name)),
+    ),
+  );
+}

@@ -434,27 +434,12 @@ function messagingBlocks(context: ReportContext): ReportBlock[] {
     );
 
   return [
-    list('Request-reply', [
-      ...findingItems(context, 'request-reply'),
-      ...publishes
-        .filter((e) => hasAny(e.properties, REPLY_KEYS))
-        .map((e) => edgeItem(e, REPLY_KEYS)),
-    ]),
+    list('Request-reply', findingItems(context, 'request-reply')),
     list('Publish-subscribe', publishSubscribeItems(context)),
     list('Competing consumers', findingItems(context, 'competing-consumers')),
-    list('Batch processing', [
-      ...findingItems(context, 'batch-processing'),
-      ...consumes
-        .filter((e) => mergedConsumerProperties(context, e).batch !== undefined)
-        .map((e) => edgeItem(e, ['batch'], mergedConsumerProperties(context, e))),
-    ]),
+    list('Batch processing', findingItems(context, 'batch-processing')),
     list('Content-based routing', findingItems(context, 'content-based-routing')),
-    list('Exactly-once and idempotent producers', [
-      ...findingItems(context, 'exactly-once'),
-      ...publishes
-        .filter((e) => hasAny(e.properties, GUARANTEE_KEYS))
-        .map((e) => edgeItem(e, GUARANTEE_KEYS)),
-    ]),
+    list('Exactly-once and idempotent producers', findingItems(context, 'exactly-once')),
     list('Deduplication', findingItems(context, 'idempotent-consumer')),
     list(
       'Acknowledgement',
@@ -468,8 +453,6 @@ function messagingBlocks(context: ReportContext): ReportBlock[] {
   ].filter(isBlock);
 }
 
-const REPLY_KEYS = ['replyTo', 'correlationId'];
-const GUARANTEE_KEYS = ['idempotent', 'transactional'];
 
 /** Topics (not queues) that the graph shows both published to and consumed from. */
 function publishSubscribeItems(context: ReportContext): string[] {
@@ -648,10 +631,9 @@ function findingItems(context: ReportContext, id: PatternId): string[] {
 }
 
 function findingItem(context: ReportContext, finding: PatternFinding | GapFinding): string {
-  const subjects = unique(finding.subjects.map((s) => context.name(s))).join(', ');
   const evidence =
     finding.evidence.length > 0 ? finding.evidence : subjectEvidence(context, finding.subjects);
-  return `${subjects}: ${text(finding.summary)} — ${context.evidence(evidence)}`;
+  return `${text(finding.summary)} — ${context.evidence(evidence)}`;
 }
 
 function subjectEvidence(context: ReportContext, subjects: readonly string[]): Evidence[] {

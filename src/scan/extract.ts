@@ -6,7 +6,7 @@ import type { Diagnostic, SourceInput, Workspace } from '../extractors/contract.
 import { PLUGINS, allExtractors } from '../extractors/registry.js';
 import { readManifest, type Manifest } from '../extractors/manifests/manifests.js';
 import type { GraphRecord } from '../model/graph.js';
-import { buildPrefilter } from '../prefilter/prefilter.js';
+import { activeExtractors, buildPrefilter } from '../prefilter/prefilter.js';
 import { discover, type DiscoverOptions, type DiscoveredFile, type SkippedFile } from '../discover/discover.js';
 import { readCommit } from './git.js';
 
@@ -56,13 +56,15 @@ export async function extractRepository(
   };
 
   const selected = options.extractors ? new Set(options.extractors) : undefined;
-  const prefilter = buildPrefilter(allExtractors().filter((e) => !selected || selected.has(e.id)));
+  const wanted = allExtractors().filter((e) => !selected || selected.has(e.id));
+  const active = new Set(activeExtractors(wanted, discovery.files).map((e) => e.id));
+  const prefilter = buildPrefilter(wanted.filter((e) => active.has(e.id)));
   const records: GraphRecord[] = [];
   let filesParsed = 0;
   options.onProgress?.({ type: 'repository', repository: target.name, files: discovery.files.length });
 
   for (const plugin of PLUGINS) {
-    const extractors = plugin.extractors.filter((e) => !selected || selected.has(e.id));
+    const extractors = plugin.extractors.filter((e) => active.has(e.id));
     if (extractors.length === 0) continue;
     const inputs: SourceInput[] = discovery.files
       .filter((f) => f.language === plugin.frontend.language && prefilter(f.language, f.text))

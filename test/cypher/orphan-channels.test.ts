@@ -10,6 +10,8 @@ import { openStore, runPattern } from './query-harness.js';
 // mail queue: fed by the published exchange, consumed          -> not orphan
 // failed dlq: fed by DEAD_LETTERS_TO from mail, consumed       -> not orphan
 // declared queue: neither side                                 -> not reported
+// reports queue: consumed by a job that another service enqueues -> not orphan
+// nightly queue: consumed by a job that is only scheduled       -> not orphan
 function graph() {
   const b = new GraphBuilder();
   const api = b.service('api');
@@ -29,6 +31,12 @@ function graph() {
   b.edge('CONSUMES', b.handler(api, 'sendMail'), mail);
   b.edge('DEAD_LETTERS_TO', mail, failed);
   b.edge('CONSUMES', b.handler(api, 'inspect'), failed);
+  const report = b.job('build_report');
+  b.edge('CONSUMES', report, b.queue('reports', 'celery'));
+  b.edge('ENQUEUES', api, report);
+  const nightly = b.job('nightly');
+  b.edge('CONSUMES', nightly, b.queue('nightly', 'celery'));
+  b.edge('SCHEDULES', api, nightly);
   return b.build();
 }
 

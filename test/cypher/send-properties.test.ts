@@ -23,6 +23,8 @@ function graph() {
   const same = b.topic('same', 'rabbitmq'); // one key twice: not routing by content
   b.edge('ROUTES_TO', same, b.queue('c'), { routingKey: 'k' });
   b.edge('ROUTES_TO', same, b.queue('d'), { routingKey: 'k' });
+  const labels = b.topic('labels', 'rabbitmq', { exchangeType: 'topic' }); // one wildcard key
+  b.edge('ROUTES_TO', labels, b.queue('printing'), { routingKey: 'label.*' });
   return b.build();
 }
 
@@ -63,8 +65,17 @@ describe('single-edge pattern queries', () => {
     ]);
   });
 
-  test('content-based-routing.cypher finds exchanges binding different keys', async () => {
+  test('content-based-routing.cypher finds exchanges binding different keys or patterns', async () => {
     expect(await runPattern(store, 'content-based-routing')).toEqual([
+      {
+        exchangeId: 'topic:rabbitmq:labels',
+        exchangeName: 'labels',
+        exchangeType: 'topic',
+        routingKeys: ['label.*'],
+        queueNames: ['printing'],
+        subjects: ['queue:rabbitmq:printing', 'topic:rabbitmq:labels'],
+        evidence: ['edges/routes_to.ts:25'],
+      },
       {
         exchangeId: 'topic:rabbitmq:orders',
         exchangeName: 'orders',

@@ -109,7 +109,7 @@ describe('renderReport', () => {
       '- `recordOrder` handler on `orders.created`: autoCommit=false — `src/audit.ts:5`',
     ]);
     expect(block(markdown, 'Fan-out')).toEqual([
-      '- `orders.created`: orders.created is consumed by 2 consumer groups — `src/audit.ts:5`, `src/billing.ts:8`',
+      '- orders.created is consumed by 2 consumer groups — `src/audit.ts:5`, `src/billing.ts:8`',
     ]);
     expect(block(markdown, 'Producers')).toContain(
       '| `shop` service | `orders.created` | key=`order.id` | `src/orders.ts:14` |',
@@ -221,12 +221,12 @@ describe('renderReport', () => {
         },
       ],
     );
-    expect(block(markdown, 'Retry')).toEqual(['- `order_queue`: attempts=5 — `src/amqp.ts:6`']);
+    expect(block(markdown, 'Retry')).toEqual(['- attempts=5 — `src/amqp.ts:6`']);
     expect(block(markdown, 'CQRS')).toEqual([
-      '- `handleOrder`: separate read model — `src/read.ts:2`',
+      '- separate read model — `src/read.ts:2`',
     ]);
     expect(block(markdown, 'Orphan channels')).toEqual([
-      '- `order_queue.dlq`: nobody consumes order_queue.dlq — `src/amqp.ts:9`',
+      '- nobody consumes order_queue.dlq — `src/amqp.ts:9`',
     ]);
     expect(
       headings(markdown)
@@ -405,7 +405,7 @@ describe('event types and producers', () => {
         'metadata `traceId`; on `orders.created` — `src/events.ts:3`',
     ]);
     expect(block(markdown, 'Transactional outbox')).toEqual([
-      '- `shop`: orders and outbox rows written in one transaction — `src/outbox.ts:7`',
+      '- orders and outbox rows written in one transaction — `src/outbox.ts:7`',
     ]);
     expect(markdown).toContain(
       'Found 1 channel (1 topic), 2 handlers and 1 event type across 1 service.',

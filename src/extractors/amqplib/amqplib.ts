@@ -37,6 +37,7 @@ export const amqplibExtractor: Extractor<TsFile> = {
   language: 'typescript',
   technologies: ['rabbitmq'],
   packages: ['amqplib'],
+  imports: ['amqplib'],
   prefilter: [
     'amqplib',
     'assertExchange',

@@ -34,6 +34,7 @@ export const bullmqExtractor: Extractor<TsFile> = {
   language: 'typescript',
   technologies: ['bullmq'],
   packages: ['bullmq'],
+  imports: ['bullmq'],
   prefilter: ['bullmq', '.add(', '.addBulk(', 'upsertJobScheduler'],
   emits: {
     nodes: ['Queue', 'Job', 'Handler'],

@@ -42,6 +42,7 @@ export const celeryExtractor: Extractor<PyFile> = {
   language: 'python',
   technologies: ['celery', 'celery-beat'],
   packages: ['celery'],
+  imports: ['celery'],
   prefilter: [
     'celery',
     'Celery',

@@ -16,6 +16,7 @@ export const confluentKafkaExtractor: Extractor<PyFile> = {
   language: 'python',
   technologies: ['kafka'],
   packages: ['confluent-kafka'],
+  imports: ['confluent_kafka'],
   prefilter: ['confluent_kafka', '.produce(', '.poll(', '.consume(', '.subscribe('],
   emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
   extract(file) {

@@ -14,6 +14,7 @@ export const kafkaPythonExtractor: Extractor<PyFile> = {
   language: 'python',
   technologies: ['kafka'],
   packages: ['kafka-python'],
+  imports: ['kafka'],
   prefilter: ['kafka', 'KafkaProducer', 'KafkaConsumer', '.send(', '.poll(', '.subscribe('],
   emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
   extract(file) {

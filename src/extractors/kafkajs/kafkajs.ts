@@ -37,6 +37,7 @@ export const kafkajsExtractor: Extractor<TsFile> = {
   language: 'typescript',
   technologies: ['kafka'],
   packages: ['kafkajs'],
+  imports: ['kafkajs'],
   prefilter: ['kafkajs', '.send(', '.sendBatch(', '.subscribe(', '.run(', 'createTopics'],
   emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
   extract,

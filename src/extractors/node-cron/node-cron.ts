@@ -22,6 +22,7 @@ export const nodeCronExtractor: Extractor<TsFile> = {
   language: 'typescript',
   technologies: ['cron-library'],
   packages: ['node-cron'],
+  imports: ['node-cron'],
   prefilter: ['node-cron'],
   emits: { nodes: ['Job'], edges: ['SCHEDULES'] },
   extract,

@@ -41,6 +41,7 @@ export const pikaExtractor: Extractor<PyFile> = {
   language: 'python',
   technologies: ['rabbitmq'],
   packages: ['pika'],
+  imports: ['pika'],
   prefilter: [
     'pika',
     'basic_publish',

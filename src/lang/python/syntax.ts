@@ -159,14 +159,36 @@ export function isInsideLoop(node: SyntaxNode, stopAt?: SyntaxNode): SyntaxNode 
 
 /** Descendants of a node, not entering nested function or class definitions. */
 export function ownDescendants(node: SyntaxNode, type: string): SyntaxNode[] {
+  const key = `${String(node.id)}:${type}`;
+  let perTree = descendantCache.get(node.tree);
+  if (!perTree) {
+    perTree = new Map();
+    descendantCache.set(node.tree, perTree);
+  }
+  const cached = perTree.get(key);
+  if (cached) return cached;
+
+  // A cursor walk: reading `namedChildren` at every level copies whole subtrees out of the
+  // native tree and dominated the scan of large Python repositories.
   const found: SyntaxNode[] = [];
-  const visit = (current: SyntaxNode) => {
-    for (const child of current.namedChildren) {
-      if (child.type === 'function_definition' || child.type === 'class_definition') continue;
-      if (child.type === type) found.push(child);
-      visit(child);
-    }
-  };
-  visit(node);
+  const cursor = node.walk();
+  let descend = cursor.gotoFirstChild();
+  while (descend || climbToNextSibling(cursor)) {
+    const nested = cursor.nodeType === 'function_definition' || cursor.nodeType === 'class_definition';
+    if (cursor.nodeIsNamed && cursor.nodeType === type) found.push(cursor.currentNode);
+    descend = !nested && cursor.gotoFirstChild();
+  }
+  perTree.set(key, found);
   return found;
+}
+
+const descendantCache = new WeakMap<SyntaxNode['tree'], Map<string, SyntaxNode[]>>();
+
+/** Moves to the next sibling, climbing as needed; false once the walk is back at its start. */
+function climbToNextSibling(cursor: ReturnType<SyntaxNode['walk']>): boolean {
+  while (!cursor.gotoNextSibling()) {
+    if (cursor.currentDepth === 0 || !cursor.gotoParent()) return false;
+    if (cursor.currentDepth === 0) return false;
+  }
+  return true;
 }
