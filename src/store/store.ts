@@ -1,10 +1,10 @@
 // The contract every graph store implements: Kùzu embedded now, Neo4j later. Callers load a
 // Graph once, then run read-only queries whose rows come back as plain JSON values.
-import { EventgraphError } from '../errors.js';
+import { EXIT, EventgraphError } from '../errors.js';
 import type { Graph } from '../model/graph.js';
 
 /** Exit code for a database that cannot be opened, loaded or queried. */
-export const STORE_EXIT_CODE = 3;
+export const STORE_EXIT_CODE = EXIT.database;
 
 export type StoreValue = null | boolean | number | string | StoreValue[] | StoreRecord;
 export interface StoreRecord {
