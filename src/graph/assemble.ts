@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Manifest } from '../extractors/manifests/manifests.js';
 import type {
   EdgeRecord,
+  NodeRecord,
   Evidence,
   Graph,
   GraphEdge,
@@ -38,7 +39,7 @@ export function assembleGraph(inputs: readonly RepositoryRecords[]): Graph {
         name: record.name,
         technology: record.technology,
         repository: input.repository.name,
-        service: owningService(record.ref, services),
+        service: owningService(record.ref, services) ?? definingService(record, services),
         properties: record.properties,
         evidence: [record.evidence],
       });
@@ -139,6 +140,11 @@ function nodeId(node: NodeRef, services: ServiceMap): string {
 function owningService(node: NodeRef, services: ServiceMap): string | null {
   if (node.label === 'Handler') return services.serviceIdOf(node.file);
   return null;
+}
+
+/** A job belongs to the service whose code defines it; one only referenced has no owner. */
+function definingService(record: NodeRecord, services: ServiceMap): string | null {
+  return record.ref.label === 'Job' ? services.serviceIdOf(record.evidence.file) : null;
 }
 
 function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {

@@ -56,6 +56,25 @@ describe('assembleGraph', () => {
     ]);
   });
 
+  it('gives a job to the service whose code defines it, not to the one that enqueues it', () => {
+    const tasks = { repository: repo, file: 'services/orders/tasks.py' };
+    const caller = { repository: repo, file: 'api/views.py' };
+    const job = ref.job(repo, 'celery', 'send_receipt');
+    const jobs = assembleGraph([
+      {
+        repository: { name: repo, root: '/tmp/shop', commit: null },
+        records: [
+          nodeRecord(job, { name: 'send_receipt', technology: 'celery' }, at(tasks.file, 7)),
+          edgeRecord('ENQUEUES', ref.serviceOf(caller), job, { technology: 'celery' }, at(caller.file, 30)),
+          edgeRecord('ENQUEUES', ref.serviceOf(caller), ref.job(repo, 'celery', 'elsewhere'), { technology: 'celery' }, at(caller.file, 31)),
+        ],
+        manifests: [manifest('package.json', 'shop'), manifest('services/orders/package.json', 'orders')],
+      },
+    ]);
+    const owners = jobs.edges.filter((e) => e.type === 'CONTAINS').map((e) => [e.from, e.to]);
+    expect(owners).toEqual([['service:shop:services/orders', 'job:shop:celery:send_receipt']]);
+  });
+
   it('drops services that take part in nothing', () => {
     const empty = assembleGraph([
       { repository: { name: repo, root: '/x', commit: null }, records: [], manifests: [manifest('package.json', 'x')] },
