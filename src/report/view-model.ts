@@ -137,9 +137,11 @@ class ReportContext {
     return (serviceId !== undefined ? this.node(serviceId) : undefined) ?? node;
   }
 
+  /** A node's name; one known only at run time says so, so nobody takes it for a literal. */
   name(id: string): string {
     const node = this.node(id);
-    return node ? code(node.name) : code(id);
+    if (!node) return code(id);
+    return node.properties.dynamic === true ? `${code(node.name)} (set at run time)` : code(node.name);
   }
 
   /** A node named with what it is: "`shop` service", "`onOrder` handler". */
@@ -184,7 +186,7 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
       'Queues',
       ['Queue', 'Technology', 'Configuration', 'Evidence'],
       queues.map((q) => [
-        code(q.name),
+        context.name(q.id),
         technologyOf(q),
         settings({ ...q.properties, ...consumerSettings(context, q) }, QUEUE_KEYS),
         context.evidence(q.evidence),
@@ -204,13 +206,15 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
       'TTL and retention',
       channels
         .filter((n) => hasAny(n.properties, RETENTION_KEYS))
-        .map((n) => context.item(code(n.name), settings(n.properties, RETENTION_KEYS), n.evidence)),
+        .map((n) =>
+          context.item(context.name(n.id), settings(n.properties, RETENTION_KEYS), n.evidence),
+        ),
     ),
     table(
       'Topics and partitions',
       ['Topic', 'Technology', 'Configuration', 'Evidence'],
       streams.map((t) => [
-        code(t.name),
+        context.name(t.id),
         technologyOf(t),
         settings(t.properties, TOPIC_KEYS),
         context.evidence(t.evidence),
@@ -244,7 +248,7 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
       'Exchanges',
       ['Exchange', 'Type', 'Technology', 'Evidence'],
       exchanges.map((x) => [
-        code(x.name),
+        context.name(x.id),
         value(x.properties.exchangeType ?? null),
         technologyOf(x),
         context.evidence(x.evidence),
@@ -276,9 +280,9 @@ function brokerBlocks(context: ReportContext): ReportBlock[] {
   ].filter(isBlock);
 }
 
-const QUEUE_KEYS = ['durable', 'maxLength', 'prefetch', 'concurrency', 'dynamic', 'override'];
+const QUEUE_KEYS = ['durable', 'maxLength', 'prefetch', 'concurrency', 'override'];
 const RETENTION_KEYS = ['messageTtlMs', 'retentionMs'];
-const TOPIC_KEYS = ['partitions', 'durable', 'dynamic', 'override'];
+const TOPIC_KEYS = ['partitions', 'durable', 'override'];
 const OFFSET_KEYS = ['autoCommit', 'fromBeginning', 'ack'];
 
 function providerRows(context: ReportContext): string[][] {

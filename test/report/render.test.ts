@@ -419,3 +419,28 @@ describe('event types and producers', () => {
     expect(renderReport(view).trim()).toBe('no event-driven patterns');
   });
 });
+
+describe('names known only at run time', () => {
+  test('say so wherever the channel is named, instead of passing for a literal', () => {
+    const queue = node('queue:rabbitmq:self.queue_name', 'Queue', 'self.queue_name', {
+      technology: 'rabbitmq',
+      properties: { kind: 'queue', dynamic: true, expression: 'self.queue_name', durable: true },
+      evidence: [at('app/queues.py', 12)],
+    });
+    const service = node('service:shop:.', 'Service', 'shop', { evidence: [at('setup.py', 1)] });
+    const markdown = report(
+      graphOf(
+        [queue, service],
+        [edge('PUBLISHES', service.id, queue.id, { technology: 'rabbitmq', evidence: [at('app/queues.py', 30)] })],
+      ),
+    );
+    expect(block(markdown, 'Queues')).toEqual([
+      '| Queue | Technology | Configuration | Evidence |',
+      '| --- | --- | --- | --- |',
+      '| `self.queue_name` (set at run time) | `rabbitmq` | durable=true | `app/queues.py:12` |',
+    ]);
+    expect(block(markdown, 'Producers')[2]).toBe(
+      '| `shop` service | `self.queue_name` (set at run time) | — | `app/queues.py:30` |',
+    );
+  });
+});
