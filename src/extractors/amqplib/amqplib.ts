@@ -27,6 +27,12 @@ import {
   publishTargets,
   type MethodCall,
 } from '../../lang/typescript/sites.js';
+import {
+  carriesRecords,
+  distinctEvents,
+  parsedEvents,
+  publishedEvents,
+} from '../../lang/typescript/payload-types.js';
 
 const debug = createDebug('eventgraph:extract:amqplib');
 
@@ -48,8 +54,8 @@ export const amqplibExtractor: Extractor<TsFile> = {
     '.consume(',
   ],
   emits: {
-    nodes: ['Topic', 'Queue', 'Handler'],
-    edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO'],
+    nodes: ['Topic', 'Queue', 'Handler', 'Event'],
+    edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO', 'CARRIES'],
   },
   extract,
 };
@@ -230,7 +236,7 @@ function publish(
   call: CallExpression,
   handlers: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
-  const [exchange, routingKey, , options] = call.getArguments();
+  const [exchange, routingKey, content, options] = call.getArguments();
   if (!exchange || !routingKey) return [];
   const properties = publishOptions(file, options);
 
@@ -251,6 +257,9 @@ function publish(
         },
         target.evidence,
       ),
+      ...distinctEvents(publishedEvents(file, content, target)).flatMap((carried) =>
+        carriesRecords(file, destination.ref, carried, TECHNOLOGY),
+      ),
     ];
   });
 }
@@ -260,7 +269,7 @@ function sendToQueue(
   call: CallExpression,
   handlers: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
-  const [queue, , options] = call.getArguments();
+  const [queue, content, options] = call.getArguments();
   if (!queue) return [];
   const properties = publishOptions(file, options);
   return publishTargets(file, [queue], call, handlers).flatMap((target) => {
@@ -278,6 +287,9 @@ function sendToQueue(
           properties: edgeProperties,
         },
         target.evidence,
+      ),
+      ...distinctEvents(publishedEvents(file, content, target)).flatMap((carried) =>
+        carriesRecords(file, queueRef(resolved), carried, TECHNOLOGY),
       ),
     ];
   });
@@ -345,6 +357,7 @@ function consume(
     const handlerProperties: Properties = { ...properties };
     if (fn && requeuesOnNack(fn)) handlerProperties.retry = 'requeue on nack';
     const evidence = evidenceOf(file, at);
+    const events = fn ? distinctEvents(parsedEvents(file, fn)) : [];
     return [
       nodeRecord(
         handler,
@@ -358,6 +371,9 @@ function consume(
         queueRef(resolved),
         { technology: TECHNOLOGY, properties },
         evidence,
+      ),
+      ...events.flatMap((carried) =>
+        carriesRecords(file, queueRef(resolved), carried, TECHNOLOGY),
       ),
     ];
   });

@@ -1,6 +1,12 @@
 // BullMQ queues, jobs, repeatable jobs, job schedulers, workers and flows.
 import createDebug from 'debug';
-import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import {
+  Node,
+  SyntaxKind,
+  type CallExpression,
+  type NewExpression,
+  type TypeNode,
+} from 'ts-morph';
 import {
   channelRecord,
   edgeRecord,
@@ -24,6 +30,13 @@ import {
   publishTargets,
   type PublishTarget,
 } from '../../lang/typescript/sites.js';
+import {
+  carriesRecords,
+  distinctEvents,
+  eventOfTypeNode,
+  publishedEvents,
+  type CarriedEvent,
+} from '../../lang/typescript/payload-types.js';
 
 const debug = createDebug('eventgraph:extract:bullmq');
 
@@ -37,8 +50,8 @@ export const bullmqExtractor: Extractor<TsFile> = {
   imports: ['bullmq'],
   prefilter: ['bullmq', '.add(', '.addBulk(', 'upsertJobScheduler'],
   emits: {
-    nodes: ['Queue', 'Job', 'Handler'],
-    edges: ['PUBLISHES', 'ENQUEUES', 'SCHEDULES', 'CONSUMES'],
+    nodes: ['Queue', 'Job', 'Handler', 'Event'],
+    edges: ['PUBLISHES', 'ENQUEUES', 'SCHEDULES', 'CONSUMES', 'CARRIES'],
   },
   extract,
 };
@@ -66,16 +79,21 @@ function extract(file: TsFile): GraphRecord[] {
     }
     if (tokens !== 'Queue new' && tokens !== 'type Queue') continue;
     const queue = queueOf(file, origin, call.object);
+    const declared = queueDataType(origin);
     const args = call.call.getArguments();
     if (call.method === 'add') {
-      records.push(...addJob(file, call.call, queue, args[0], args[2], handlers));
+      const job = { name: args[0], data: args[1], options: args[2] };
+      records.push(...addJob(file, call.call, queue, job, declared, handlers));
     } else if (call.method === 'addBulk') {
       const list = args[0];
       for (const item of list && Node.isArrayLiteralExpression(list) ? list.getElements() : []) {
         const fields = file.resolver.objectProperties(item);
-        records.push(
-          ...addJob(file, call.call, queue, fields.get('name'), fields.get('opts'), handlers),
-        );
+        const job = {
+          name: fields.get('name'),
+          data: fields.get('data'),
+          options: fields.get('opts'),
+        };
+        records.push(...addJob(file, call.call, queue, job, declared, handlers));
       }
     } else {
       records.push(...jobScheduler(file, call.call, queue, args));
@@ -98,12 +116,26 @@ function queueOf(file: TsFile, origin: Origin, object: Node): ResolvedName {
 
 // ---- producing ---------------------------------------------------------------------------
 
+/** The type a queue declares for its jobs' data: `new Queue<EmailJob>(...)`. */
+function queueDataType(origin: Origin): TypeNode | undefined {
+  const creation = origin.steps.find(
+    (s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new',
+  );
+  return creation?.node.getTypeArguments()[0];
+}
+
+interface JobArguments {
+  name: Node | undefined;
+  data: Node | undefined;
+  options: Node | undefined;
+}
+
 function addJob(
   file: TsFile,
   call: CallExpression,
   queue: ResolvedName,
-  jobName: Node | undefined,
-  options: Node | undefined,
+  { name: jobName, data, options }: JobArguments,
+  declared: TypeNode | undefined,
   handlers: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
   if (!jobName) return [];
@@ -114,6 +146,7 @@ function addJob(
   return publishTargets(file, [jobName], call, handlers).flatMap((target) => {
     const [name] = target.names as [ResolvedName];
     const records = produce(file, target, queue, name, { ...edge }, job);
+    records.push(...carries(file, queue, jobData(file, data, declared, target)));
     const schedule = scheduleOf(file, repeat);
     if (schedule) {
       records.push(
@@ -131,6 +164,25 @@ function addJob(
     }
     return records;
   });
+}
+
+/** Event types of a job's data; the queue's declared data type when the data has none. */
+function jobData(
+  file: TsFile,
+  data: Node | undefined,
+  declared: TypeNode | undefined,
+  target: PublishTarget,
+): CarriedEvent[] {
+  const events = publishedEvents(file, data, target);
+  if (events.length > 0 || !declared || !data) return events;
+  const event = eventOfTypeNode(file, declared, data);
+  return event ? [{ event, evidence: target.evidence }] : [];
+}
+
+function carries(file: TsFile, queue: ResolvedName, events: CarriedEvent[]): GraphRecord[] {
+  return distinctEvents(events).flatMap((carried) =>
+    carriesRecords(file, queueRef(queue), carried, TECHNOLOGY),
+  );
 }
 
 /** PUBLISHES to the queue, the Job node, and ENQUEUES of the job. */
@@ -280,6 +332,7 @@ function flow(
   const publisher = publisherOf(file, call, handlers);
   const target: PublishTarget = { names: [name], expressions: [nameNode], evidence, publisher };
   const records = produce(file, target, queue, name, edge, job);
+  records.push(...carries(file, queue, publishedEvents(file, fields.get('data'), target)));
   const children = fields.get('children');
   for (const child of children && Node.isArrayLiteralExpression(children)
     ? children.getElements()
@@ -313,6 +366,7 @@ function worker(file: TsFile, created: NewExpression, handlers: Map<Node, NodeRe
     handlerProperties.rateLimit = `${String(max)} per ${String(duration)}ms`;
   }
   const evidence: Evidence = evidenceOf(file, created);
+  const events = processedEvents(file, created, fn);
   return [
     nodeRecord(
       handler,
@@ -327,7 +381,34 @@ function worker(file: TsFile, created: NewExpression, handlers: Map<Node, NodeRe
       { technology: TECHNOLOGY, properties },
       evidence,
     ),
+    ...carries(file, queue, events),
   ];
+}
+
+/** `new Worker<EmailJob>(...)` or a processor taking `job: Job<EmailJob>`. */
+function processedEvents(
+  file: TsFile,
+  created: NewExpression,
+  fn: Node | undefined,
+): CarriedEvent[] {
+  const parameter = fn && Node.isFunctionLikeDeclaration(fn) ? fn.getParameters()[0] : undefined;
+  const typeNode = parameter?.getTypeNode();
+  const jobData =
+    typeNode && Node.isTypeReference(typeNode) && isBullmqJob(file, typeNode.getTypeName())
+      ? typeNode.getTypeArguments()[0]
+      : undefined;
+  const declared = jobData ?? created.getTypeArguments()[0];
+  const at = jobData && parameter ? parameter : created;
+  const event = declared ? eventOfTypeNode(file, declared, at) : undefined;
+  return event ? [{ event, evidence: evidenceOf(file, at) }] : [];
+}
+
+function isBullmqJob(file: TsFile, typeName: Node): boolean {
+  if (!Node.isIdentifier(typeName)) return false;
+  const definition = file.resolver.definitionOf(typeName);
+  if (!Node.isImportSpecifier(definition)) return false;
+  const module = definition.getImportDeclaration().getModuleSpecifierValue();
+  return module === 'bullmq' && definition.getName() === 'Job';
 }
 
 function queueRef(queue: ResolvedName): NodeRef {

@@ -27,6 +27,12 @@ import {
   publishTargets,
   type MethodCall,
 } from '../../lang/typescript/sites.js';
+import {
+  carriesRecords,
+  distinctEvents,
+  parsedEvents,
+  publishedEvents,
+} from '../../lang/typescript/payload-types.js';
 
 const debug = createDebug('eventgraph:extract:kafkajs');
 
@@ -39,7 +45,7 @@ export const kafkajsExtractor: Extractor<TsFile> = {
   packages: ['kafkajs'],
   imports: ['kafkajs'],
   prefilter: ['kafkajs', '.send(', '.sendBatch(', '.subscribe(', '.run(', 'createTopics'],
-  emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
+  emits: { nodes: ['Topic', 'Handler', 'Event'], edges: ['PUBLISHES', 'CONSUMES', 'CARRIES'] },
   extract,
 };
 
@@ -111,10 +117,16 @@ function publish(
     ...messageProperties(file, fields),
   };
 
+  const messages = fields.get('messages');
+  const payloads = (
+    messages && Node.isArrayLiteralExpression(messages) ? messages.getElements() : []
+  ).map((message) => file.resolver.objectProperties(message).get('value'));
+
   return publishTargets(file, [topic], call, handlers).flatMap((target) => {
     const [resolved] = target.names as [ResolvedName];
     const edgeProperties: Properties = { ...properties };
     if (target.via !== undefined) edgeProperties.via = target.via;
+    const events = payloads.flatMap((value) => publishedEvents(file, value, target));
     return [
       channelRecord('Topic', 'topic', TECHNOLOGY, resolved, target.evidence),
       edgeRecord(
@@ -126,6 +138,9 @@ function publish(
           properties: edgeProperties,
         },
         target.evidence,
+      ),
+      ...distinctEvents(events).flatMap((carried) =>
+        carriesRecords(file, topicRef(resolved), carried, TECHNOLOGY),
       ),
     ];
   });
@@ -241,6 +256,7 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
   const autoCommit = file.resolver.literalOf(runOptions.get('autoCommit'));
   if (typeof autoCommit === 'boolean') edgeProperties.autoCommit = autoCommit;
 
+  const consumed: ResolvedName[] = [];
   for (const subscribe of consumer.subscribes) {
     const options = file.resolver.objectProperties(subscribe.getArguments()[0]);
     const fromBeginning = file.resolver.literalOf(options.get('fromBeginning'));
@@ -248,6 +264,7 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
     if (typeof fromBeginning === 'boolean') properties.fromBeginning = fromBeginning;
     const evidence = evidenceOf(file, subscribe);
     for (const topic of subscribedTopics(file, options)) {
+      consumed.push(topic);
       records.push(channelRecord('Topic', 'topic', TECHNOLOGY, topic, evidence));
       records.push(
         edgeRecord(
@@ -259,6 +276,13 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
         ),
       );
     }
+  }
+  // A handler of several topics may parse each differently; which parse belongs to which
+  // topic is not followed yet, so only a single-topic handler says what it consumes.
+  const [only] = consumed;
+  if (fn && only && consumed.length === 1) {
+    for (const carried of distinctEvents(parsedEvents(file, fn)))
+      records.push(...carriesRecords(file, topicRef(only), carried, TECHNOLOGY));
   }
   return records;
 }

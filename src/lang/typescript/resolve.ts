@@ -15,6 +15,7 @@ import {
   type ParameterDeclaration,
   type Project,
   type SourceFile,
+  type TypeChecker,
   type TypeNode,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
@@ -83,6 +84,8 @@ export interface NameSite {
   expressions: Node[];
   /** The outermost call of the wrapper function that supplied the names. */
   site?: CallExpression;
+  /** Every wrapper call followed, innermost first; empty when no caller supplied the names. */
+  calls: CallExpression[];
 }
 
 export class TsResolver {
@@ -92,6 +95,11 @@ export class TsResolver {
     private readonly project: Project,
     private readonly files: ReadonlyMap<string, SourceFile>,
   ) {}
+
+  /** The project's type checker: types of values declared in the scanned files. */
+  typeChecker(): TypeChecker {
+    return this.project.getTypeChecker();
+  }
 
   /** Workspace path of a loaded file. */
   pathOf(node: Node): string {
@@ -117,7 +125,11 @@ export class TsResolver {
     const parameters = expressions.map((e) => this.parameterOf(e));
     const first = parameters.find((p) => p !== undefined);
     const here = (): NameSite[] => [
-      { names: expressions.map((e) => this.resolveName(e)), expressions: [...expressions] },
+      {
+        names: expressions.map((e) => this.resolveName(e)),
+        expressions: [...expressions],
+        calls: [],
+      },
     ];
     if (!first || depth >= MAX_WRAPPER_DEPTH) return here();
     const fn = first.declaration.getParentOrThrow();
@@ -134,6 +146,7 @@ export class TsResolver {
       return this.nameSites(args as Node[], depth + 1).map((inner) => ({
         ...inner,
         site: inner.site ?? call,
+        calls: [call, ...inner.calls],
       }));
     });
   }
@@ -210,7 +223,7 @@ export class TsResolver {
   }
 
   /** The parameter an expression names, when it is one of the enclosing function's. */
-  private parameterOf(
+  parameterOf(
     expression: Node,
   ): { declaration: ParameterDeclaration; index: number } | undefined {
     const node = strip(expression);

@@ -64,6 +64,8 @@ export interface PublishTarget {
   publisher: NodeRef;
   /** The call inside the wrapper, as path:line, when the name came from a caller. */
   via?: string;
+  /** The wrapper calls followed to reach the names, innermost first. */
+  calls?: CallExpression[];
 }
 
 /**
@@ -83,6 +85,7 @@ export function publishTargets(
       expressions: site.expressions,
       evidence: evidenceOf(file, at),
       publisher: publisherOf(file, at, handlers),
+      calls: site.calls,
     };
     if (site.site) target.via = formatEvidence(evidenceOf(file, call));
     return target;
