@@ -80,9 +80,10 @@ describe('pika', () => {
   it('follows the RPC pattern: reply-to, correlation id and publishes from the handler', async () => {
     const scan = await scanFixture('pika-rpc', ['pika']);
     const request = scan.edges('PUBLISHES', 'rpc-server', 'rpc_queue');
+    // Attributes known only at run time are named after the class that assigns them.
     expect(request[0]?.properties).toEqual({
-      replyTo: 'self.callback_queue',
-      correlationId: 'self.corr_id',
+      replyTo: 'FibonacciRpcClient.callback_queue',
+      correlationId: 'FibonacciRpcClient.corr_id',
     });
     expect(where(request[0]?.evidence ?? [])).toEqual(['client.py:24']);
 
@@ -94,7 +95,7 @@ describe('pika', () => {
       ack: 'manual',
       prefetch: 1,
     });
-    expect(scan.edges('CONSUMES', 'on_response', 'self.callback_queue')[0]?.properties).toEqual({
+    expect(scan.edges('CONSUMES', 'on_response', 'FibonacciRpcClient.callback_queue')[0]?.properties).toEqual({
       ack: 'auto',
     });
   });

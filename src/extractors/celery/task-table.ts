@@ -3,7 +3,12 @@
 // that `task_routes` sends them to. Calls and beat entries in any file look tasks up here.
 import type { ResolvedName } from '../../model/graph.js';
 import type { PyFile } from '../../lang/python/frontend.js';
-import type { PyModule, PythonProject } from '../../lang/python/module-index.js';
+import { callsIn } from '../../lang/python/call-sites.js';
+import {
+  assignmentsIn,
+  type PyModule,
+  type PythonProject,
+} from '../../lang/python/module-index.js';
 import type { Located, Resolver } from '../../lang/python/resolve.js';
 import { functionName } from '../../lang/python/syntax.js';
 import { runQuery, type SyntaxNode } from '../../lang/python/tree-sitter.js';
@@ -111,13 +116,13 @@ function keyword(args: SyntaxNode, name: string): SyntaxNode | undefined {
 export function celerySetting(module: PyModule, setting: string): Located[] {
   const found: Located[] = [];
   const upper = `CELERY_${setting.toUpperCase()}`;
-  for (const { target, value } of runQuery('assignments', module.root)) {
+  for (const { target, value } of assignmentsIn(module)) {
     if (!target || !value) continue;
     const last =
       target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.text;
     if (last === setting || last === upper) found.push({ module, node: value });
   }
-  for (const { method, arguments: args } of runQuery('calls', module.root)) {
+  for (const { method, arguments: args } of callsIn(module)) {
     if (method?.text !== 'update' || !args) continue;
     const value = keyword(args, setting);
     if (value) found.push({ module, node: value });

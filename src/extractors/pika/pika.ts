@@ -25,6 +25,7 @@ import type { PyModule } from '../../lang/python/module-index.js';
 import type { Located } from '../../lang/python/resolve.js';
 import {
   argument,
+  classOfMethod,
   enclosingFunction,
   functionName,
   isInsideLoop,
@@ -47,6 +48,7 @@ export const pikaExtractor: Extractor<PyFile> = {
     'basic_publish',
     'basic_consume',
     'basic_get',
+    '.consume(',
     'queue_declare',
     'exchange_declare',
   ],
@@ -66,6 +68,7 @@ const METHODS = new Set([
   'basic_consume',
   'basic_qos',
   'basic_get',
+  'consume',
 ]);
 
 interface Consumer {
@@ -105,6 +108,9 @@ class PikaFile {
         case 'basic_get':
           this.get(call);
           break;
+        case 'consume':
+          this.generatorConsume(call);
+          break;
       }
     }
     debug('%s: %d records', this.file.input.path, this.records.length);
@@ -113,10 +119,12 @@ class PikaFile {
 
   // A receiver traced to pika, or one that cannot be traced (a parameter such as `ch`) in a
   // module that imports pika or names it a channel.
+  // `consume` is too common a name to trust on an untraced receiver outside a `chan` name.
   private isChannel(call: Captures): boolean {
     if (!call.receiver) return false;
     const origin = this.file.resolver.origin(this.file.module, call.receiver);
     if (origin !== undefined) return origin.startsWith('pika.') || origin === 'pika';
+    if (call.method?.text === 'consume') return /chan/i.test(call.receiver.text);
     const importsPika = [...this.file.module.imports.values()].some(
       (i) => i.module.split('.')[0] === 'pika',
     );
@@ -254,6 +262,8 @@ class PikaFile {
       const properties: Properties = { ...this.messageProperties(view.values.get('properties')) };
       if (target.label === 'Topic' && routingKey) properties.routingKey = routingKey.name;
       if (view.caller) properties.caller = view.caller;
+      const retry = this.republishes(call.call);
+      if (retry) properties.retry = retry;
       const publisher = view.caller ? ref.serviceOf(locationOf(this.file, view.at.module)) : from;
       this.records.push(
         edgeRecord(
@@ -320,8 +330,8 @@ class PikaFile {
       const prefetch = this.prefetchFor(call.call);
       if (prefetch !== undefined) properties.prefetch = prefetch;
       const handlerProperties: Properties = { ...properties };
-      const retry = consumer.fn ? requeueOf(consumer.fn) : undefined;
-      if (retry && !autoAck) handlerProperties.retry = retry;
+      if (consumer.fn && !autoAck)
+        Object.assign(handlerProperties, this.requeuePolicy(consumer.fn));
       this.records.push(
         nodeRecord(
           consumer.handler,
@@ -418,13 +428,15 @@ class PikaFile {
           )
         : false;
       if (collects) properties.batch = true;
+      const handlerProperties: Properties = { ...properties };
+      if (fn && !autoAck) Object.assign(handlerProperties, this.requeuePolicy(fn));
       this.records.push(
         nodeRecord(
           handler,
           {
             name: enclosingName(this.file.module, call.call),
             technology: 'rabbitmq',
-            properties,
+            properties: handlerProperties,
           },
           fn ? evidenceOf(this.file, fn) : evidence,
         ),
@@ -440,6 +452,97 @@ class PikaFile {
         ),
       );
     }
+  }
+
+  // `for method, properties, body in channel.consume(queue)`: BlockingChannel.consume is a
+  // generator, so the function looping over it is the consumer.
+  private generatorConsume(call: Captures): void {
+    if (!call.call) return;
+    const fn = enclosingFunction(call.call);
+    const name = enclosingName(this.file.module, call.call);
+    for (const view of this.views(call, { queue: [0, 'queue'], autoAck: [1, 'auto_ack'] })) {
+      const queue = this.name(view.values.get('queue'));
+      if (!queue || (!queue.dynamic && queue.name === '')) continue;
+      const evidence = this.evidence(view);
+      const handler = ref.handler(locationOf(this.file), name);
+      const autoAck = this.literal(view.values.get('autoAck')) === true;
+      const properties: Properties = { ack: autoAck ? 'auto' : 'manual' };
+      const prefetch = this.prefetchFor(call.call);
+      if (prefetch !== undefined) properties.prefetch = prefetch;
+      const handlerProperties: Properties = { ...properties };
+      if (fn && !autoAck) Object.assign(handlerProperties, this.requeuePolicy(fn));
+      this.records.push(
+        nodeRecord(
+          handler,
+          { name, technology: 'rabbitmq', properties: handlerProperties },
+          fn ? evidenceOf(this.file, fn) : evidence,
+        ),
+      );
+      this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
+      this.records.push(
+        edgeRecord(
+          'CONSUMES',
+          handler,
+          this.queueRef(queue),
+          { technology: 'rabbitmq', properties },
+          evidence,
+        ),
+      );
+    }
+  }
+
+  /**
+   * Requeueing on nack or reject (pika's default `requeue=True`) redelivers failed messages; a
+   * requeue flag from a variable is kept as written. Consumer classes often reject in a helper
+   * method, so the other methods of the handler's class are read when the handler has none.
+   */
+  private requeuePolicy(fn: SyntaxNode): Properties {
+    const own = rejections(fn);
+    const cls = own.length === 0 ? classOfMethod(fn) : undefined;
+    const body = cls?.childForFieldName('body');
+    const methods = body ? ownDescendants(body, 'function_definition') : [];
+    const calls = cls ? methods.flatMap(rejections) : own;
+    for (const { method, requeue } of calls) {
+      const value = requeue ? this.file.resolver.literal(this.file.module, requeue) : true;
+      if (value === false) continue;
+      if (value === true) return { retry: method === 'basic_nack' ? NACK_RETRY : REJECT_RETRY };
+      if (requeue) return { requeue: requeue.text.replace(/\s+/g, ' ') };
+    }
+    return {};
+  }
+
+  // A publish in a `try` whose `except` for pika's connection errors reconnects and calls the
+  // publishing function again: the message is sent once more on a fresh channel.
+  private republishes(call: SyntaxNode): string | undefined {
+    const fn = enclosingFunction(call);
+    if (!fn) return undefined;
+    const name = functionName(fn);
+    for (let node = call, parent = call.parent; parent && parent !== fn; ) {
+      if (parent.type === 'try_statement' && parent.childForFieldName('body')?.id === node.id) {
+        for (let i = 0; i < parent.namedChildCount; i += 1) {
+          const clause = parent.namedChild(i);
+          if (clause?.type !== 'except_clause' || !this.catchesPika(clause)) continue;
+          const called = ownDescendants(clause, 'call').map(
+            (c) => c.childForFieldName('function')?.text ?? '',
+          );
+          const again = called.some((c) => c === name || c.endsWith(`.${name}`));
+          if (again && called.some((c) => /connect/i.test(c))) return 'republish after reconnect';
+        }
+      }
+      node = parent;
+      parent = parent.parent;
+    }
+    return undefined;
+  }
+
+  private catchesPika(clause: SyntaxNode): boolean {
+    let caught = clause.namedChild(0);
+    if (caught?.type === 'as_pattern') caught = caught.namedChild(0);
+    if (!caught || caught.type === 'block') return false;
+    const types = caught.type === 'tuple' ? namedChildrenOf(caught) : [caught];
+    return types.some(
+      (t) => this.file.resolver.origin(this.file.module, t)?.startsWith('pika.') ?? false,
+    );
   }
 
   private publisherOf(call: SyntaxNode): NodeRef {
@@ -463,10 +566,18 @@ class PikaFile {
   }
 }
 
-/** Requeueing on nack or reject (pika's default `requeue=True`) redelivers failed messages. */
-function requeueOf(fn: SyntaxNode): string | undefined {
+const NACK_RETRY = 'requeue on nack';
+const REJECT_RETRY = 'requeue on reject';
+
+interface Rejection {
+  method: 'basic_nack' | 'basic_reject';
+  requeue: SyntaxNode | undefined;
+}
+
+function rejections(fn: SyntaxNode): Rejection[] {
   const body = fn.childForFieldName('body');
-  if (!body) return undefined;
+  if (!body) return [];
+  const found: Rejection[] = [];
   for (const call of ownDescendants(body, 'call')) {
     const callee = call.childForFieldName('function');
     const method =
@@ -474,8 +585,16 @@ function requeueOf(fn: SyntaxNode): string | undefined {
     if (method !== 'basic_nack' && method !== 'basic_reject') continue;
     const position = method === 'basic_nack' ? 2 : 1;
     const requeue = argument(call.childForFieldName('arguments'), position, 'requeue');
-    if (requeue?.type === 'false') continue;
-    return method === 'basic_nack' ? 'requeue on nack' : 'requeue on reject';
+    found.push({ method, requeue });
   }
-  return undefined;
+  return found;
+}
+
+function namedChildrenOf(node: SyntaxNode): SyntaxNode[] {
+  const children: SyntaxNode[] = [];
+  for (let i = 0; i < node.namedChildCount; i += 1) {
+    const child = node.namedChild(i);
+    if (child) children.push(child);
+  }
+  return children;
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import createDebug from 'debug';
 import type { Workspace } from '../../extractors/contract.js';
-import { parsePython, runQuery, type SyntaxNode } from './tree-sitter.js';
+import { parsePython, runQuery, type Captures, type SyntaxNode } from './tree-sitter.js';
 
 const debug = createDebug('eventgraph:lang:python');
 
@@ -52,6 +52,7 @@ export class PythonProject {
   private readonly pythonFiles: string[];
   /** Module path without `.py` or `/__init__.py` → file. */
   private readonly byModulePath = new Map<string, string>();
+  private readonly absoluteCache = new Map<string, string | null>();
 
   constructor(readonly workspace: Workspace) {
     this.pythonFiles = [...workspace.files].filter((f) => f.endsWith('.py')).sort();
@@ -110,20 +111,35 @@ export class PythonProject {
   }
 
   // An absolute import `a.b` means a file `<root>/a/b.py` where `<root>` is no package itself
-  // (a source root); the one closest to the importer wins when several folders qualify.
+  // (a source root); the one closest to the importer wins when several folders qualify. A
+  // `src/` that holds a stray `__init__.py` is still put on the path by its project, so such
+  // roots count when no clean one does.
   private absoluteFile(spec: string, importer: PyModule): string | undefined {
+    const key = `${spec}\0${importer.path}`;
+    const cached = this.absoluteCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.findAbsoluteFile(spec, importer);
+    this.absoluteCache.set(key, found ?? null);
+    return found;
+  }
+
+  private findAbsoluteFile(spec: string, importer: PyModule): string | undefined {
     const top = spec.split('.')[0] ?? spec;
     if (EXTERNAL_TOP_LEVEL.has(top)) return undefined;
     const wanted = spec.split('.').join('/');
     let best: { file: string; shared: number } | undefined;
+    let fallback: { file: string; shared: number } | undefined;
     for (const [modulePath, file] of this.byModulePath) {
       if (modulePath !== wanted && !modulePath.endsWith(`/${wanted}`)) continue;
       const sourceRoot = modulePath.slice(0, modulePath.length - wanted.length);
-      if (this.workspace.files.has(`${sourceRoot}__init__.py`)) continue;
       const shared = sharedPrefix(file, importer.path);
+      if (this.workspace.files.has(`${sourceRoot}__init__.py`)) {
+        if (!fallback || shared > fallback.shared) fallback = { file, shared };
+        continue;
+      }
       if (!best || shared > best.shared) best = { file, shared };
     }
-    return best?.file;
+    return (best ?? fallback)?.file;
   }
 
   // The dotted name starts at the outermost folder of an unbroken chain of packages.
@@ -166,7 +182,9 @@ function indexModule(file: string, dotted: string, text: string, root: SyntaxNod
     wildcards: [],
   };
   for (const match of runQuery('imports', root)) indexImport(module, match);
-  for (const { target, value } of runQuery('assignments', root)) {
+  const assignments = runQuery('assignments', root);
+  assignmentCache.set(module, assignments);
+  for (const { target, value } of assignments) {
     if (target?.type !== 'identifier' || !value || enclosingScope(target)) continue;
     module.assignments.set(target.text, value);
   }
@@ -179,6 +197,18 @@ function indexModule(file: string, dotted: string, text: string, root: SyntaxNod
     if (definition.type === 'class_definition') module.classes.set(name, definition);
   }
   return module;
+}
+
+const assignmentCache = new WeakMap<PyModule, Captures[]>();
+
+/** The `assignments.scm` matches of a whole module, run once when it is indexed. */
+export function assignmentsIn(module: PyModule): Captures[] {
+  let found = assignmentCache.get(module);
+  if (!found) {
+    found = runQuery('assignments', module.root);
+    assignmentCache.set(module, found);
+  }
+  return found;
 }
 
 function indexImport(module: PyModule, match: Record<string, SyntaxNode | undefined>): void {

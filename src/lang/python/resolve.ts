@@ -3,20 +3,21 @@
 // `pika.BlockingConnection().channel()`), string names with environment overrides, and the
 // call sites of wrapper functions whose parameter carries the name.
 import type { ResolvedName } from '../../model/graph.js';
-import type { PyModule, PythonProject } from './module-index.js';
+import { assignmentsIn, type PyModule, type PythonProject } from './module-index.js';
 import {
   argument,
   classOfMethod,
   enclosingFunction,
   functionName,
   ownDescendants,
+  ownDescendantsOfTypes,
   parametersOf,
   scalarLiteral,
   stringLiteral,
   type Parameter,
 } from './syntax.js';
 import { callsIn } from './call-sites.js';
-import { runQuery, type SyntaxNode } from './tree-sitter.js';
+import type { SyntaxNode } from './tree-sitter.js';
 
 export type Binding =
   | { kind: 'value'; module: PyModule; node: SyntaxNode }
@@ -41,14 +42,51 @@ export interface CallSite {
 }
 
 const MAX_DEPTH = 24;
+// Client libraries whose type annotations the resolver believes (see `trustedType`).
+const TRUSTED_TYPES = /^pika\./;
 const ENV_GETTERS = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault']);
 
+interface AttributeAssignment {
+  value?: SyntaxNode;
+  type?: SyntaxNode;
+  inInit: boolean;
+}
+
 export class Resolver {
+  private readonly attributeCache = new Map<number, Map<string, AttributeAssignment[]>>();
+  private readonly bindCache = new Map<number, Binding | null>();
+  private readonly originCache = new Map<number, string | null>();
+  private readonly stringCache = new Map<number, ResolvedName | null>();
+  private readonly localCache = new Map<number, Map<string, LocalValue[]>>();
+  private readonly parameterCache = new Map<number, Parameter[]>();
+  private truncations = 0;
+  private inConstructorArgument = false;
+
   constructor(readonly project: PythonProject) {}
 
   /** What an expression is bound to, following names through scopes, modules and imports. */
   bind(module: PyModule, node: SyntaxNode, depth = 0): Binding | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
+    return this.memo(this.bindCache, node, () => this.bindUncached(module, node, depth));
+  }
+
+  // Answers found without reaching the depth limit hold whatever the depth, so they are kept
+  // per node (ids are unique among the trees a scan keeps alive); the limit only cuts cycles.
+  private memo<T>(cache: Map<number, T | null>, node: SyntaxNode, compute: () => T | undefined) {
+    const cached = cache.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    const before = this.truncations;
+    const result = compute();
+    if (this.truncations === before) cache.set(node.id, result ?? null);
+    return result;
+  }
+
+  private truncate(): undefined {
+    this.truncations += 1;
+    return undefined;
+  }
+
+  private bindUncached(module: PyModule, node: SyntaxNode, depth: number): Binding | undefined {
     const inner = unwrap(node);
     switch (inner.type) {
       case 'identifier':
@@ -65,6 +103,9 @@ export class Resolver {
         if (callee?.kind === 'class')
           return { kind: 'instance', module: callee.module, node: callee.node };
         if (callee?.kind === 'function') {
+          const returnType = callee.node.childForFieldName('return_type');
+          const annotated = this.trustedType(callee.module, returnType);
+          if (annotated) return { kind: 'external', qualified: `${annotated}()` };
           const returned = returnedValue(callee.node);
           if (returned) return this.bind(callee.module, returned, depth + 1);
         }
@@ -78,12 +119,12 @@ export class Resolver {
   private bindName(module: PyModule, node: SyntaxNode, depth: number): Binding | undefined {
     const name = node.text;
     for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      const local = localValue(fn, name, node);
+      const local = this.localValue(fn, name, node);
       if (local)
         return local.type === 'function_definition'
           ? { kind: 'function', module, node: local }
           : this.bind(module, local, depth + 1);
-      const parameter = parametersOf(fn).find((p) => p.name === name);
+      const parameter = this.parameters(fn).find((p) => p.name === name);
       if (!parameter) continue;
       const owner = classOfMethod(fn);
       if (owner && parameter.index === 0 && (name === 'self' || name === 'cls')) {
@@ -94,9 +135,42 @@ export class Resolver {
     return this.topLevel(module, name, depth + 1);
   }
 
+  private localValue(fn: SyntaxNode, name: string, at: SyntaxNode): SyntaxNode | undefined {
+    let locals = this.localCache.get(fn.id);
+    if (!locals) {
+      locals = localBindings(fn);
+      this.localCache.set(fn.id, locals);
+    }
+    const candidates = locals.get(name);
+    return candidates ? valueAt(candidates, at) : undefined;
+  }
+
+  private parameters(fn: SyntaxNode): Parameter[] {
+    let parameters = this.parameterCache.get(fn.id);
+    if (!parameters) {
+      parameters = parametersOf(fn);
+      this.parameterCache.set(fn.id, parameters);
+    }
+    return parameters;
+  }
+
+  /**
+   * The library type an annotation names, when it is one the extractors trace (`BlockingChannel`,
+   * `pika.channel.Channel | None`, `Optional["BlockingChannel"]`): annotations elsewhere are
+   * hints the code may not honour, so only client types are trusted.
+   */
+  trustedType(module: PyModule, annotation: SyntaxNode | null | undefined): string | undefined {
+    const type = annotation ? annotatedType(annotation) : undefined;
+    if (!type) return undefined;
+    const bound = this.bind(module, type);
+    return bound?.kind === 'external' && TRUSTED_TYPES.test(bound.qualified)
+      ? bound.qualified
+      : undefined;
+  }
+
   /** A name bound at the top level of a module, followed through imports. */
   topLevel(module: PyModule, name: string, depth = 0): Binding | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
     const assigned = module.assignments.get(name);
     if (assigned) return this.bind(module, assigned, depth + 1);
     const fn = module.functions.get(name);
@@ -165,7 +239,7 @@ export class Resolver {
     name: string,
     depth: number,
   ): Binding | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
     const body = cls.childForFieldName('body');
     for (const statement of body?.namedChildren ?? []) {
       const definition =
@@ -196,25 +270,84 @@ export class Resolver {
     return undefined;
   }
 
-  // Wrapper classes: `self.channel = connection.channel()` in any method, `__init__` first.
+  // Wrapper classes: `self.channel = connection.channel()` in any method, `__init__` first, then
+  // the base classes; an annotation naming a client type (`self.channel: BlockingChannel`) wins.
   private instanceMember(
     module: PyModule,
     cls: SyntaxNode,
     name: string,
     depth: number,
   ): Binding | undefined {
-    const assignments = runQuery('assignments', cls).filter(
-      ({ target }) =>
-        target?.type === 'attribute' &&
-        target.childForFieldName('object')?.text === 'self' &&
-        target.childForFieldName('attribute')?.text === name,
-    );
-    const first =
-      assignments.find(
-        ({ assignment }) =>
-          assignment && functionName(enclosingFunction(assignment) ?? assignment) === '__init__',
-      ) ?? assignments[0];
-    return first?.value ? this.bind(module, first.value, depth + 1) : undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
+    const assignments = this.selfAssignments(module, cls).get(name) ?? [];
+    for (const { type } of assignments) {
+      const trusted = type ? this.trustedType(module, type) : undefined;
+      if (trusted) return { kind: 'external', qualified: `${trusted}()` };
+    }
+    const first = assignments.find((a) => a.value && a.inInit) ?? assignments.find((a) => a.value);
+    if (first?.value) return this.bind(module, first.value, depth + 1);
+    for (const parent of this.baseClasses(module, cls, depth)) {
+      const found = this.instanceMember(parent.module, parent.node, name, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The class whose methods assign `self.name`, searching base classes too. */
+  attributeOwner(module: PyModule, cls: SyntaxNode, name: string, depth = 0): Located | undefined {
+    if (depth > MAX_DEPTH) return this.truncate();
+    if (this.selfAssignments(module, cls).has(name)) return { module, node: cls };
+    for (const parent of this.baseClasses(module, cls, depth)) {
+      const found = this.attributeOwner(parent.module, parent.node, name, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private baseClasses(module: PyModule, cls: SyntaxNode, depth: number): Located[] {
+    const bases: Located[] = [];
+    const list = cls.childForFieldName('superclasses');
+    for (let i = 0; list && i < list.namedChildCount; i += 1) {
+      const superclass = list.namedChild(i);
+      if (!superclass || superclass.type === 'keyword_argument') continue;
+      const parent = this.bind(module, superclass, depth + 1);
+      if (parent?.kind === 'class') bases.push({ module: parent.module, node: parent.node });
+    }
+    return bases;
+  }
+
+  /** `self.x = ...` and `self.x: T` in a class's methods, and `x: T` in its body, by name. */
+  private selfAssignments(module: PyModule, cls: SyntaxNode): Map<string, AttributeAssignment[]> {
+    const cached = this.attributeCache.get(cls.id);
+    if (cached) return cached;
+    const byName = new Map<string, AttributeAssignment[]>();
+    const add = (name: string, assignment: AttributeAssignment) => {
+      const list = byName.get(name);
+      if (list) list.push(assignment);
+      else byName.set(name, [assignment]);
+    };
+    const [start, end] = [cls.startIndex, cls.endIndex];
+    for (const { assignment, target } of assignmentsIn(module)) {
+      if (target?.type !== 'attribute' || !assignment) continue;
+      if (assignment.startIndex < start || assignment.endIndex > end) continue;
+      const attribute = target.childForFieldName('attribute')?.text;
+      if (!attribute || target.childForFieldName('object')?.text !== 'self') continue;
+      const fn = enclosingFunction(assignment);
+      add(attribute, {
+        value: assignment.childForFieldName('right') ?? undefined,
+        type: assignment.childForFieldName('type') ?? undefined,
+        inInit: fn !== undefined && functionName(fn) === '__init__',
+      });
+    }
+    const body = cls.childForFieldName('body');
+    for (let i = 0; body && i < body.namedChildCount; i += 1) {
+      const assignment = body.namedChild(i)?.namedChild(0);
+      const type = assignment?.type === 'assignment' ? assignment.childForFieldName('type') : null;
+      const left = assignment?.childForFieldName('left');
+      if (type && left?.type === 'identifier') add(left.text, { type, inInit: false });
+    }
+    this.attributeCache.set(cls.id, byName);
+    return byName;
   }
 
   /**
@@ -222,7 +355,11 @@ export class Resolver {
    * library, `py:app/messaging.py#Publisher()` for a project class instance.
    */
   origin(module: PyModule, node: SyntaxNode, depth = 0): string | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
+    return this.memo(this.originCache, node, () => this.originUncached(module, node, depth));
+  }
+
+  private originUncached(module: PyModule, node: SyntaxNode, depth: number): string | undefined {
     const bound = this.bind(module, node, depth + 1);
     if (bound && bound.kind !== 'value') return this.originOfBinding(bound, depth + 1);
     const target = bound ?? { module, node: unwrap(node) };
@@ -258,19 +395,93 @@ export class Resolver {
         return functionOrigin(bound.module, bound.node);
       case 'parameter': {
         const annotation = bound.parameter.annotation;
-        const type = annotation ? this.origin(bound.module, annotation, depth + 1) : undefined;
-        return type === undefined ? undefined : `${type}()`;
+        const type = annotation ? annotatedType(annotation) : undefined;
+        const origin = type ? this.origin(bound.module, type, depth + 1) : undefined;
+        return origin === undefined ? undefined : `${origin}()`;
       }
     }
   }
 
   /** A string name as written: literals, constants, settings, env defaults, f-strings. */
   string(module: PyModule, node: SyntaxNode): ResolvedName {
-    return this.tryString(module, node, 0) ?? dynamic(node);
+    return this.tryString(module, node, 0) ?? this.attributeName(module, node) ?? dynamic(node);
+  }
+
+  /**
+   * An instance attribute known only at run time has one spelling wherever it is read:
+   * `self.queue_name` in QueueManager and `self.manager.queue_name` elsewhere are both
+   * `QueueManager.queue_name`, the class whose methods assign it.
+   */
+  private attributeName(module: PyModule, node: SyntaxNode): ResolvedName | undefined {
+    const inner = unwrap(node);
+    const object = inner.type === 'attribute' ? inner.childForFieldName('object') : null;
+    const attribute = inner.childForFieldName('attribute')?.text;
+    if (!object || !attribute) return undefined;
+    const base = this.bind(module, object);
+    if (base?.kind !== 'instance') return undefined;
+    const owner = this.attributeOwner(base.module, base.node, attribute);
+    if (!owner) return undefined;
+    const name = `${functionName(owner.node)}.${attribute}`;
+    return { name, dynamic: true, expression: name };
+  }
+
+  // `self.queue = queue` in `__init__`: the argument every `Class(...)` call gives, when the
+  // calls agree. One level only: an argument that is itself a parameter stays unknown.
+  private constructorArgument(
+    bound: Extract<Binding, { kind: 'parameter' }>,
+    depth: number,
+  ): ResolvedName | undefined {
+    const cls = classOfMethod(bound.node);
+    if (!cls || functionName(bound.node) !== '__init__') return undefined;
+    // Not a dead end but a cut: kept out of the caches like the depth limit.
+    if (this.inConstructorArgument) return this.truncate();
+    const names = new Set<string>();
+    this.inConstructorArgument = true;
+    try {
+      for (const site of this.constructorCalls(bound.module, cls)) {
+        const given = this.argumentFor(site, bound.node, bound.parameter);
+        const resolved = given ? this.tryString(given.module, given.node, depth + 1) : undefined;
+        if (!resolved || resolved.dynamic) return undefined;
+        names.add(resolved.name);
+      }
+    } finally {
+      this.inConstructorArgument = false;
+    }
+    const [only] = names;
+    return names.size === 1 && only !== undefined ? { name: only, dynamic: false } : undefined;
+  }
+
+  /** Every `Class(...)` call in the project that binds to the class. */
+  constructorCalls(module: PyModule, cls: SyntaxNode): CallSite[] {
+    const name = functionName(cls);
+    const sites: CallSite[] = [];
+    for (const caller of this.project.modulesMentioning(name)) {
+      for (const match of callsIn(caller)) {
+        const callee = match.call?.childForFieldName('function');
+        if ((match.method ?? match.function)?.text !== name || !match.call || !callee) continue;
+        const bound = this.bind(caller, callee);
+        if (bound?.kind !== 'class' || bound.node.id !== cls.id) continue;
+        const enclosing = enclosingFunction(match.call);
+        sites.push({
+          module: caller,
+          call: match.call,
+          caller: enclosing ? functionName(enclosing) : '<module>',
+        });
+      }
+    }
+    return sites;
   }
 
   private tryString(module: PyModule, node: SyntaxNode, depth: number): ResolvedName | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
+    return this.memo(this.stringCache, node, () => this.stringUncached(module, node, depth));
+  }
+
+  private stringUncached(
+    module: PyModule,
+    node: SyntaxNode,
+    depth: number,
+  ): ResolvedName | undefined {
     const inner = unwrap(node);
     const literal = stringLiteral(inner);
     if (literal !== undefined) return { name: literal, dynamic: false };
@@ -298,6 +509,7 @@ export class Resolver {
       case 'identifier':
       case 'attribute': {
         const bound = this.bind(module, inner, depth + 1);
+        if (bound?.kind === 'parameter') return this.constructorArgument(bound, depth + 1);
         if (bound?.kind !== 'value' || bound.node === inner) return undefined;
         return this.tryString(bound.module, bound.node, depth + 1);
       }
@@ -430,7 +642,7 @@ export class Resolver {
 
   /** A dict literal (or `dict(...)`, with `**base` merged) reached from an expression. */
   dict(module: PyModule, node: SyntaxNode, depth = 0): Map<string, Located> | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return this.truncate();
     const bound = this.bind(module, node, depth + 1);
     if (bound?.kind !== 'value') return undefined;
     const value = bound.node;
@@ -537,38 +749,80 @@ function unwrap(node: SyntaxNode): SyntaxNode {
   return current;
 }
 
-/** The value a local name holds at a point: the last assignment before it, `with ... as`. */
-function localValue(fn: SyntaxNode, name: string, at: SyntaxNode): SyntaxNode | undefined {
-  const body = fn.childForFieldName('body');
-  if (!body) return undefined;
-  const candidates: SyntaxNode[] = [];
-  for (const assignment of ownDescendants(body, 'assignment')) {
-    const right = assignment.childForFieldName('right');
-    if (assignment.childForFieldName('left')?.text === name && right) candidates.push(right);
-  }
-  for (const pattern of ownDescendants(body, 'as_pattern')) {
-    const alias = pattern.childForFieldName('alias');
-    const value = pattern.namedChildren[0];
-    if (alias?.text === name && value && pattern.parent?.type === 'with_item')
-      candidates.push(value);
-  }
-  for (const statement of body.namedChildren) {
-    if (statement.type === 'function_definition' && functionName(statement) === name)
-      candidates.push(statement);
-  }
-  candidates.sort((a, b) => a.startIndex - b.startIndex);
-  // `x = x + 1` reads the earlier `x`, never itself.
-  const outside = candidates.filter(
-    (c) => at.startIndex < c.startIndex || at.endIndex > c.endIndex,
-  );
-  const before = outside.filter((c) => c.startIndex < at.startIndex);
-  return before[before.length - 1] ?? outside[0];
+const LOCAL_BINDINGS = new Set(['assignment', 'as_pattern']);
+
+interface LocalValue {
+  node: SyntaxNode;
+  start: number;
+  end: number;
 }
 
+/** Every local binding of a function body by name (assignments, `with ... as`, `def`), in order. */
+function localBindings(fn: SyntaxNode): Map<string, LocalValue[]> {
+  const byName = new Map<string, LocalValue[]>();
+  const body = fn.childForFieldName('body');
+  if (!body) return byName;
+  const add = (name: string | undefined, node: SyntaxNode | null | undefined) => {
+    if (name === undefined || !node) return;
+    const entry = { node, start: node.startIndex, end: node.endIndex };
+    const list = byName.get(name);
+    if (list) list.push(entry);
+    else byName.set(name, [entry]);
+  };
+  for (const binding of ownDescendantsOfTypes(body, LOCAL_BINDINGS)) {
+    if (binding.type === 'assignment') {
+      const right = binding.childForFieldName('right');
+      if (right) add(binding.childForFieldName('left')?.text, right);
+    } else if (binding.parent?.type === 'with_item') {
+      add(binding.childForFieldName('alias')?.text, binding.namedChild(0));
+    }
+  }
+  for (let i = 0; i < body.namedChildCount; i += 1) {
+    const statement = body.namedChild(i);
+    if (statement?.type === 'function_definition') add(functionName(statement), statement);
+  }
+  for (const list of byName.values()) list.sort((a, b) => a.start - b.start);
+  return byName;
+}
+
+/** The value a local name holds at a point: the last binding before it. */
+function valueAt(candidates: readonly LocalValue[], at: SyntaxNode): SyntaxNode | undefined {
+  const [start, end] = [at.startIndex, at.endIndex];
+  // `x = x + 1` reads the earlier `x`, never itself.
+  const outside = candidates.filter((c) => start < c.start || end > c.end);
+  const before = outside.filter((c) => c.start < start);
+  return (before[before.length - 1] ?? outside[0])?.node;
+}
+
+// `return None` on a failure path says nothing about what the function gives when it works.
 function returnedValue(fn: SyntaxNode): SyntaxNode | undefined {
   const body = fn.childForFieldName('body');
   if (!body) return undefined;
-  return ownDescendants(body, 'return_statement')
-    .map((r) => r.namedChildren[0])
-    .find(Boolean);
+  for (const statement of ownDescendants(body, 'return_statement')) {
+    const value = statement.namedChild(0);
+    if (value && value.type !== 'none') return value;
+  }
+  return undefined;
+}
+
+/** The type an annotation names, without `type`, `X | None` or `Optional[X]` around it. */
+export function annotatedType(annotation: SyntaxNode): SyntaxNode | undefined {
+  let node: SyntaxNode | null = annotation;
+  while (node) {
+    if (node.type === 'type') {
+      node = node.namedChild(0);
+    } else if (node.type === 'binary_operator') {
+      const left = node.childForFieldName('left');
+      node = left?.type === 'none' ? node.childForFieldName('right') : left;
+    } else if (node.type === 'generic_type' || node.type === 'subscript') {
+      const generic = node.namedChild(0);
+      if (!generic || !/(^|\.)Optional$/.test(generic.text)) return undefined;
+      node = node.type === 'subscript' ? node.childForFieldName('subscript') : node.namedChild(1);
+    } else if (node.type === 'type_parameter') {
+      node = node.namedChild(0);
+    } else {
+      return node.type === 'identifier' || node.type === 'attribute' ? node : undefined;
+    }
+  }
+  return undefined;
 }

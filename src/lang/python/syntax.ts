@@ -57,11 +57,51 @@ export function keywordNames(args: SyntaxNode | null | undefined): string[] {
 
 /** The innermost function definition around a node. */
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === 'function_definition') return current;
+  // Found by position among the tree's functions: walking `parent` crosses into the native
+  // tree at every step and dominated name resolution.
+  const functions = functionsOf(node.tree);
+  const [start, end] = [node.startIndex, node.endIndex];
+  let low = 0;
+  let high = functions.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((functions[middle]?.start ?? 0) <= start) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low - 1; i >= 0; i -= 1) {
+    const fn = functions[i];
+    if (!fn || fn.end < end) continue;
+    if (fn.start === start && fn.end === end && node.type === 'function_definition') continue;
+    return fn.node;
   }
   return undefined;
 }
+
+interface FunctionSpan {
+  node: SyntaxNode;
+  start: number;
+  end: number;
+}
+
+/** Every function definition of a tree, nested ones included, by start. */
+function functionsOf(tree: SyntaxNode['tree']): FunctionSpan[] {
+  const cached = functionCache.get(tree);
+  if (cached) return cached;
+  const spans: FunctionSpan[] = [];
+  const cursor = tree.walk();
+  let descend = cursor.gotoFirstChild();
+  while (descend || climbToNextSibling(cursor)) {
+    const type = cursor.nodeType;
+    if (type === 'function_definition') {
+      spans.push({ node: cursor.currentNode, start: cursor.startIndex, end: cursor.endIndex });
+    }
+    descend = !NO_STATEMENTS.has(type) && cursor.gotoFirstChild();
+  }
+  functionCache.set(tree, spans);
+  return spans;
+}
+
+const functionCache = new WeakMap<SyntaxNode['tree'], FunctionSpan[]>();
 
 /** The class a method belongs to, when the function is defined directly in a class body. */
 export function classOfMethod(fn: SyntaxNode): SyntaxNode | undefined {
@@ -181,6 +221,45 @@ export function ownDescendants(node: SyntaxNode, type: string): SyntaxNode[] {
   perTree.set(key, found);
   return found;
 }
+
+/** Like `ownDescendants` for several types in one walk, in document order; not cached. */
+export function ownDescendantsOfTypes(node: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const cursor = node.walk();
+  let descend = cursor.gotoFirstChild();
+  while (descend || climbToNextSibling(cursor)) {
+    const type = cursor.nodeType;
+    const nested = type === 'function_definition' || type === 'class_definition';
+    if (cursor.nodeIsNamed && types.has(type)) found.push(cursor.currentNode);
+    descend = !nested && !NO_STATEMENTS.has(type) && cursor.gotoFirstChild();
+  }
+  return found;
+}
+
+// Expressions never hold statements (a `def`, an assignment, a `with ... as`), so walks looking
+// for those need not enter them; they make up most of a tree.
+const NO_STATEMENTS = new Set([
+  'call',
+  'string',
+  'concatenated_string',
+  'dictionary',
+  'list',
+  'set',
+  'list_comprehension',
+  'dictionary_comprehension',
+  'set_comprehension',
+  'generator_expression',
+  'binary_operator',
+  'boolean_operator',
+  'comparison_operator',
+  'subscript',
+  'attribute',
+  'lambda',
+  'parameters',
+  'decorator',
+  'import_statement',
+  'import_from_statement',
+]);
 
 const descendantCache = new WeakMap<SyntaxNode['tree'], Map<string, SyntaxNode[]>>();
 
