@@ -44,7 +44,7 @@ describe('eventgraph scan examples/shop', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^shop: 27 files read, \d+ parsed, \d+ lines$/m);
-    expect(run.stderr).toMatch(/^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, (?:\d+ Event, )?5 Job; \d+ edges$/m);
+    expect(run.stderr).toMatch(/^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 40 edges$/m);
     expect(run.stderr).toMatch(/^done in \d+\.\d s$/m);
   });
 
@@ -103,6 +103,26 @@ describe('eventgraph scan examples/shop', () => {
       'SCHEDULES @shop/billing -> reconcileInvoices @ services/billing/src/main.ts:12',
       'SCHEDULES @shop/notifications -> digest @ services/notifications/src/main.ts:6',
       'SCHEDULES shop-reports -> build_sales_report @ services/reports/reports/celery_app.py:18',
+    ]);
+  });
+
+  it('names the event types each channel carries, with their payload and metadata', () => {
+    const nodes = byId();
+    const events = exported.nodes
+      .filter((n) => n.label === 'Event')
+      .map((n) => `${n.name}: ${String(n.properties.fields)} | ${String(n.properties.metadataFields)}`);
+    expect(events.sort()).toEqual([
+      'EmailJob: orderId,to | ',
+      'OrderCancelled: correlationId,customerId,occurredAt,orderId,reason | correlationId,occurredAt',
+      'OrderCreated: correlationId,customerId,occurredAt,orderId,total | correlationId,occurredAt',
+    ]);
+    const carries = exported.edges
+      .filter((e) => e.type === 'CARRIES')
+      .map((e) => `${nodes.get(e.from)?.name ?? ''} -> ${nodes.get(e.to)?.name ?? ''} @ ${where(e)}`);
+    expect(carries.sort()).toEqual([
+      'emails -> EmailJob @ services/notifications/src/main.ts:6 services/notifications/src/order-listener.ts:13 services/notifications/src/worker.ts:4',
+      'orders.cancelled -> OrderCancelled @ services/orders/src/server.ts:43',
+      'orders.created -> OrderCreated @ services/billing/src/handlers/order-created.ts:16 services/orders/src/server.ts:24',
     ]);
   });
 
