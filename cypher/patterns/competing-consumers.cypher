@@ -4,7 +4,8 @@
 //   whichever worker takes it; ordering across workers is lost and handlers must be safe to
 //   run side by side.
 // requires: CONSUMES (Handler or Job to Topic or Queue); consumerGroup on the edge or the
-//   consumer; concurrency on the edge or the consumer.
+//   consumer; concurrency on the edge or the consumer. Consumers of a channel named only at
+//   run time are not counted together: one expression may stand for several channels.
 // finds: competing-consumers
 MATCH (consumer)-[c:CONSUMES]->(ch)
 WITH ch, consumer, c, coalesce(c.consumerGroup, consumer.consumerGroup) AS groupName
@@ -24,7 +25,7 @@ WITH ch, share,
   collect(DISTINCT consumer.id) AS consumerIds,
   collect(DISTINCT consumer.name) AS consumerNames,
   collect(DISTINCT c.evidence) AS evidence
-WHERE consumerCount >= 2 OR maxConcurrency > 1
+WHERE (consumerCount >= 2 AND NOT coalesce(ch.dynamic, false)) OR maxConcurrency > 1
 RETURN ch.id AS channelId,
   ch.name AS channelName,
   ch.kind AS channelLabel,

@@ -4,8 +4,10 @@
 //   in several places; a change to the message touches all of them.
 // requires: CONSUMES (Handler or Job to Topic) with consumerGroup, or the consumer's service;
 //   ROUTES_TO (Topic to Queue) for exchanges that copy a message into several consumed queues.
+//   A topic named only at run time is left out: one expression may stand for several topics.
 // finds: fan-out
 MATCH (t:Topic)
+WHERE NOT coalesce(t.dynamic, false)
 OPTIONAL MATCH (consumer)-[c:CONSUMES]->(t)
 WITH t,
   count(DISTINCT coalesce(c.consumerGroup, consumer.consumerGroup, consumer.service, consumer.id))

@@ -9,6 +9,7 @@ import { openStore, runPattern } from './query-harness.js';
 // orders topic: one handler in group shipping                 -> not competing
 // clicks topic: one handler without group, concurrency 4      -> competing (concurrency)
 // news topic: two handlers without group (each gets all)      -> not competing
+// a queue named only at run time, read by two handlers         -> not competing (may be two)
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -32,6 +33,10 @@ function graph() {
   const news = b.topic('news', 'redis-pubsub');
   b.edge('CONSUMES', b.handler(billing, 'readNewsA'), news);
   b.edge('CONSUMES', b.handler(shipping, 'readNewsB'), news);
+
+  const unknown = b.queue('Broker.queue_name', 'rabbitmq', { dynamic: true });
+  b.edge('CONSUMES', b.handler(billing, 'readAny'), unknown);
+  b.edge('CONSUMES', b.handler(shipping, 'readOther'), unknown);
   return b.build();
 }
 

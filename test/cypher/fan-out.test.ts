@@ -9,6 +9,7 @@ import { openStore, runPattern } from './query-harness.js';
 // audit: two handlers, same group, two services                  -> not fan-out (one group)
 // events exchange: routes to two consumed queues and one unused  -> fan-out via routes
 // single exchange: routes to one consumed queue                  -> not fan-out
+// a topic named only at run time, two groups                     -> not fan-out (may be two)
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -42,6 +43,10 @@ function graph() {
   const only = b.queue('only');
   b.edge('ROUTES_TO', single, only);
   b.edge('CONSUMES', b.job('only_job'), only);
+
+  const unknown = b.topic('Settings.topic', 'kafka', { dynamic: true });
+  b.edge('CONSUMES', b.handler(billing, 'readAny'), unknown, { group: 'billing' });
+  b.edge('CONSUMES', b.handler(shipping, 'readOther'), unknown, { group: 'shipping' });
   return b.build();
 }
 
