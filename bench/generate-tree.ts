@@ -36,7 +36,10 @@ export async function generateTree(root: string, targetLines: number): Promise<G
   for (let service = 0; lines < targetLines; service += 1) {
     const dir = path.join(root, 'services', `svc-${String(service)}`);
     await mkdir(path.join(dir, 'src'), { recursive: true });
-    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: `svc-${String(service)}`, dependencies: { kafkajs: '^2.2.4' } }));
+    await writeFile(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: `svc-${String(service)}`, dependencies: { kafkajs: '^2.2.4' } }),
+    );
     const kafka = [
       "import { Kafka } from 'kafkajs';",
       "const kafka = new Kafka({ clientId: 'svc', brokers: ['localhost:9092'] });",

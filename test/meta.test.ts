@@ -23,15 +23,20 @@ describe('registered extractors', () => {
     ]);
   });
 
-  it.each(extractors.map((e) => [e.id, e] as const))('%s has its folder, a test and fixtures', (id, e) => {
-    expect(existsSync(path.join(PROJECT_ROOT, 'src', 'extractors', id))).toBe(true);
-    expect(existsSync(path.join(PROJECT_ROOT, 'test', 'extractors', `${id}.test.ts`))).toBe(true);
-    expect(fixtures.filter((f) => f.startsWith(`${id}-`) && f !== `${id}-negative`).length).toBeGreaterThan(0);
-    expect(fixtures).toContain(`${id}-negative`);
-    expect(e.technologies.every(isTechnologyId)).toBe(true);
-    expect(e.docs).toMatch(/^https:\/\//);
-    expect(e.imports.length).toBeGreaterThan(0);
-  });
+  it.each(extractors.map((e) => [e.id, e] as const))(
+    '%s has its folder, a test and fixtures',
+    (id, e) => {
+      expect(existsSync(path.join(PROJECT_ROOT, 'src', 'extractors', id))).toBe(true);
+      expect(existsSync(path.join(PROJECT_ROOT, 'test', 'extractors', `${id}.test.ts`))).toBe(true);
+      expect(
+        fixtures.filter((f) => f.startsWith(`${id}-`) && f !== `${id}-negative`).length,
+      ).toBeGreaterThan(0);
+      expect(fixtures).toContain(`${id}-negative`);
+      expect(e.technologies.every(isTechnologyId)).toBe(true);
+      expect(e.docs).toMatch(/^https:\/\//);
+      expect(e.imports.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('templates', () => {

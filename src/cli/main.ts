@@ -24,7 +24,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function buildProgram(): Command {
   const program = new Command('eventgraph')
-    .description('Map the asynchronous communication of code repositories, with file:line evidence.')
+    .description(
+      'Map the asynchronous communication of code repositories, with file:line evidence.',
+    )
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
@@ -38,7 +40,11 @@ function buildProgram(): Command {
     .option('--json <file>', 'graph export file (default: <out>/eventgraph-graph.json)')
     .option('--include <glob>', 'scan only files matching the glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching the glob (repeatable)', collect, [])
-    .option('--include-tests', 'also read tests, docs and fixtures of the scanned repositories', false)
+    .option(
+      '--include-tests',
+      'also read tests, docs and fixtures of the scanned repositories',
+      false,
+    )
     .addOption(new Option('--quiet', 'print nothing but errors').default(false).conflicts('debug'))
     .option('--debug', 'log every step under the eventgraph:* debug namespaces', false)
     .action(async (paths: string[], flags: ScanFlags) => runScan(paths, flags));
@@ -73,7 +79,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+        return EXIT.ok;
       if (error.code === 'commander.help') return EXIT.ok;
       const message = error.message.replace(/^error: /, '');
       process.stderr.write(`eventgraph: ${message} (see: eventgraph ${commandOf(argv)}--help)\n`);

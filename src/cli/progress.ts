@@ -3,14 +3,19 @@ import cliProgress from 'cli-progress';
 import type { ProgressEvent } from '../scan/extract.js';
 
 export interface Progress {
-  update(event: ProgressEvent): void;
-  stop(): void;
+  update: (event: ProgressEvent) => void;
+  stop: () => void;
 }
 
 export function createProgress(stream: NodeJS.WriteStream): Progress | undefined {
   if (!stream.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
-    { stream, format: '{repository} [{bar}] {value}/{total} files', hideCursor: true, clearOnComplete: true },
+    {
+      stream,
+      format: '{repository} [{bar}] {value}/{total} files',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -12,24 +12,37 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
     );
   }
   const reasons = new Map<string, number>();
-  for (const skipped of summary.skipped) reasons.set(skipped.reason, (reasons.get(skipped.reason) ?? 0) + 1);
+  for (const skipped of summary.skipped)
+    reasons.set(skipped.reason, (reasons.get(skipped.reason) ?? 0) + 1);
   if (reasons.size > 0) {
     const parts = [...reasons].sort().map(([reason, count]) => `${String(count)} ${reason}`);
     lines.push(`skipped: ${parts.join(', ')}`);
   }
   for (const skipped of summary.skipped.filter((s) => s.reason !== 'test or docs').slice(0, 20)) {
-    lines.push(`  skipped ${skipped.repository}/${skipped.path}: ${skipped.reason}${skipped.detail ? ` (${skipped.detail})` : ''}`);
+    lines.push(
+      `  skipped ${skipped.repository}/${skipped.path}: ${skipped.reason}${skipped.detail ? ` (${skipped.detail})` : ''}`,
+    );
   }
   for (const d of summary.diagnostics.slice(0, 50)) {
     const where = d.file ? `${d.file}${d.line ? `:${String(d.line)}` : ''}: ` : '';
     lines.push(`${d.severity}: ${d.repository}/${where}${d.message}`);
   }
-  if (summary.diagnostics.length > 50) lines.push(`... and ${String(summary.diagnostics.length - 50)} more diagnostics`);
+  if (summary.diagnostics.length > 50)
+    lines.push(`... and ${String(summary.diagnostics.length - 50)} more diagnostics`);
   const labels = Object.entries(summary.nodesPerLabel)
     .filter(([, count]) => count > 0)
     .map(([label, count]) => `${String(count)} ${label}`);
-  lines.push(`graph: ${labels.length ? labels.join(', ') : 'no nodes'}; ${String(summary.edges)} edges`);
-  lines.push(`patterns: ${outcome.patterns.map((p) => p.id).filter(unique).join(', ') || 'none'}`);
+  lines.push(
+    `graph: ${labels.length ? labels.join(', ') : 'no nodes'}; ${String(summary.edges)} edges`,
+  );
+  lines.push(
+    `patterns: ${
+      outcome.patterns
+        .map((p) => p.id)
+        .filter(unique)
+        .join(', ') || 'none'
+    }`,
+  );
   lines.push(`report: ${path.relative(cwd, outcome.reportFile) || outcome.reportFile}`);
   lines.push(`graph export: ${path.relative(cwd, outcome.jsonFile) || outcome.jsonFile}`);
   lines.push(`done in ${(summary.elapsedMs / 1000).toFixed(1)} s`);

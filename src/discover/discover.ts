@@ -54,7 +54,8 @@ const TEST_OR_DOCS_SEGMENTS = new Set([
   'cypress',
   'testing',
 ]);
-const TEST_FILE_NAME = /(\.(test|spec|cy)\.[cm]?[jt]sx?$)|(_test\.py$)|(^test_.*\.py$)|(^conftest\.py$)/;
+const TEST_FILE_NAME =
+  /(\.(test|spec|cy)\.[cm]?[jt]sx?$)|(_test\.py$)|(^test_.*\.py$)|(^conftest\.py$)/;
 
 export type SkipReason =
   | 'test or docs'
@@ -101,7 +102,9 @@ export function languageOf(relativePath: string): Language | undefined {
 export function isTestOrDocsPath(relativePath: string): boolean {
   const segments = relativePath.split('/');
   const base = segments.pop() ?? '';
-  return segments.some((s) => TEST_OR_DOCS_SEGMENTS.has(s.toLowerCase())) || TEST_FILE_NAME.test(base);
+  return (
+    segments.some((s) => TEST_OR_DOCS_SEGMENTS.has(s.toLowerCase())) || TEST_FILE_NAME.test(base)
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -67,7 +67,10 @@ export interface Workspace {
 /** Parses the selected files of one language once, for all extractors of that language. */
 export interface Frontend<ParsedFile> {
   language: Language;
-  load(inputs: readonly SourceInput[], workspace: Workspace): {
+  load(
+    inputs: readonly SourceInput[],
+    workspace: Workspace,
+  ): {
     files: ParsedFile[];
     diagnostics: Diagnostic[];
   };

@@ -110,7 +110,8 @@ export function assembleGraph(inputs: readonly RepositoryRecords[]): Graph {
       technology: 'technology' in node ? node.technology : record.technology,
       repository: record.evidence.repository,
       service: owningService(node, services),
-      properties: node.label === 'Topic' || node.label === 'Queue' ? { kind: defaultKind(node.label) } : {},
+      properties:
+        node.label === 'Topic' || node.label === 'Queue' ? { kind: defaultKind(node.label) } : {},
       evidence: [record.evidence],
     });
     return id;
@@ -150,7 +151,11 @@ function definingService(record: NodeRecord, services: ServiceMap): string | nul
 function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
   const existing = all.get(incoming.id);
   if (!existing) {
-    all.set(incoming.id, { ...incoming, properties: { ...incoming.properties }, evidence: [...incoming.evidence] });
+    all.set(incoming.id, {
+      ...incoming,
+      properties: { ...incoming.properties },
+      evidence: [...incoming.evidence],
+    });
     return;
   }
   existing.technology ??= incoming.technology;
@@ -162,7 +167,11 @@ function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
 function mergeEdge(all: Map<string, GraphEdge>, incoming: GraphEdge): void {
   const existing = all.get(incoming.id);
   if (!existing) {
-    all.set(incoming.id, { ...incoming, properties: { ...incoming.properties }, evidence: [...incoming.evidence] });
+    all.set(incoming.id, {
+      ...incoming,
+      properties: { ...incoming.properties },
+      evidence: [...incoming.evidence],
+    });
     return;
   }
   existing.technology ??= incoming.technology;
@@ -196,14 +205,19 @@ function asStrings(value: PropertyValue): string[] {
 function addEvidence(target: Evidence[], incoming: readonly Evidence[]): void {
   for (const evidence of incoming) {
     const duplicate = target.some(
-      (e) => e.repository === evidence.repository && e.file === evidence.file && e.line === evidence.line,
+      (e) =>
+        e.repository === evidence.repository &&
+        e.file === evidence.file &&
+        e.line === evidence.line,
     );
     if (!duplicate) target.push(evidence);
   }
 }
 
 function sortEvidence<T extends { evidence: Evidence[] }>(item: T): T {
-  item.evidence.sort((a, b) => compare(a.repository, b.repository) || compare(a.file, b.file) || a.line - b.line);
+  item.evidence.sort(
+    (a, b) => compare(a.repository, b.repository) || compare(a.file, b.file) || a.line - b.line,
+  );
   return item;
 }
 
@@ -219,7 +233,10 @@ class ServiceMap {
     private readonly repository: string,
     manifests: readonly Manifest[],
   ) {
-    const byDirectory = new Map<string, { directory: string; name: string; manifest: Manifest | null }>();
+    const byDirectory = new Map<
+      string,
+      { directory: string; name: string; manifest: Manifest | null }
+    >();
     for (const manifest of [...manifests].sort((a, b) => compare(a.path, b.path))) {
       const current = byDirectory.get(manifest.directory);
       if (current?.manifest?.name) continue;
@@ -230,7 +247,8 @@ class ServiceMap {
         manifest,
       });
     }
-    if (!byDirectory.has('')) byDirectory.set('', { directory: '', name: repository, manifest: null });
+    if (!byDirectory.has(''))
+      byDirectory.set('', { directory: '', name: repository, manifest: null });
     this.roots = [...byDirectory.values()].sort((a, b) => b.directory.length - a.directory.length);
   }
 

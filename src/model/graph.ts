@@ -6,7 +6,14 @@ export const NODE_LABELS = ['Service', 'Topic', 'Queue', 'Handler', 'Event', 'Jo
 export type NodeLabel = (typeof NODE_LABELS)[number];
 export type ChannelLabel = 'Topic' | 'Queue';
 
-export const CHANNEL_KINDS = ['topic', 'queue', 'exchange', 'stream', 'subject', 'channel'] as const;
+export const CHANNEL_KINDS = [
+  'topic',
+  'queue',
+  'exchange',
+  'stream',
+  'subject',
+  'channel',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 export const EDGE_TYPES = [
@@ -166,7 +173,11 @@ export function channelRecord(
 ): NodeRecord {
   return nodeRecord(
     ref.channel(label, technology, resolved.name),
-    { name: resolved.name, technology, properties: { kind, ...nameProperties(resolved), ...properties } },
+    {
+      name: resolved.name,
+      technology,
+      properties: { kind, ...nameProperties(resolved), ...properties },
+    },
     evidence,
   );
 }

@@ -194,7 +194,9 @@ const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
-  const by = patterns ? plural(keys.length, 'key pattern', 'key patterns') : plural(keys.length, 'key', 'keys');
+  const by = patterns
+    ? plural(keys.length, 'key pattern', 'key patterns')
+    : plural(keys.length, 'key', 'keys');
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
 });
 

@@ -2,6 +2,7 @@
 // view model makes every such string safe here: it must not end a table cell, open HTML, break
 // a code span or start a new line, wherever the template puts it (table cell or list item).
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 
 // Characters a name may not hold inside a code span: a pipe ends a table cell (and `\|` would

@@ -141,7 +141,9 @@ class ReportContext {
   name(id: string): string {
     const node = this.node(id);
     if (!node) return code(id);
-    return node.properties.dynamic === true ? `${code(node.name)} (set at run time)` : code(node.name);
+    return node.properties.dynamic === true
+      ? `${code(node.name)} (set at run time)`
+      : code(node.name);
   }
 
   /** A node named with what it is: "`shop` service", "`onOrder` handler". */
@@ -428,7 +430,6 @@ function mergedConsumerProperties(context: ReportContext, edge: GraphEdge): Prop
 // ---- section 3: messaging patterns --------------------------------------------------------
 
 function messagingBlocks(context: ReportContext): ReportBlock[] {
-  const publishes = sortedEdges(context, context.edges('PUBLISHES'), 'to');
   const consumes = sortedEdges(context, context.edges('CONSUMES'), 'to');
   const edgeItem = (e: GraphEdge, keys: string[], properties: Properties = e.properties) =>
     context.item(
@@ -456,7 +457,6 @@ function messagingBlocks(context: ReportContext): ReportBlock[] {
     list('Saga', findingItems(context, 'saga')),
   ].filter(isBlock);
 }
-
 
 /** Topics (not queues) that the graph shows both published to and consumed from. */
 function publishSubscribeItems(context: ReportContext): string[] {

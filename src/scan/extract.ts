@@ -7,7 +7,12 @@ import { PLUGINS, allExtractors } from '../extractors/registry.js';
 import { readManifest, type Manifest } from '../extractors/manifests/manifests.js';
 import type { GraphRecord } from '../model/graph.js';
 import { activeExtractors, buildPrefilter } from '../prefilter/prefilter.js';
-import { discover, type DiscoverOptions, type DiscoveredFile, type SkippedFile } from '../discover/discover.js';
+import {
+  discover,
+  type DiscoverOptions,
+  type DiscoveredFile,
+  type SkippedFile,
+} from '../discover/discover.js';
 import { readCommit } from './git.js';
 
 const debug = createDebug('eventgraph:scan:extract');
@@ -61,16 +66,31 @@ export async function extractRepository(
   const prefilter = buildPrefilter(wanted.filter((e) => active.has(e.id)));
   const records: GraphRecord[] = [];
   let filesParsed = 0;
-  options.onProgress?.({ type: 'repository', repository: target.name, files: discovery.files.length });
+  options.onProgress?.({
+    type: 'repository',
+    repository: target.name,
+    files: discovery.files.length,
+  });
 
   for (const plugin of PLUGINS) {
     const extractors = plugin.extractors.filter((e) => active.has(e.id));
     if (extractors.length === 0) continue;
     const inputs: SourceInput[] = discovery.files
       .filter((f) => f.language === plugin.frontend.language && prefilter(f.language, f.text))
-      .map((f) => ({ repository: target.name, root: target.root, path: f.path, language: f.language, text: f.text }));
+      .map((f) => ({
+        repository: target.name,
+        root: target.root,
+        path: f.path,
+        language: f.language,
+        text: f.text,
+      }));
     if (inputs.length === 0) continue;
-    debug('%s: %d %s files pass the prefilter', target.name, inputs.length, plugin.frontend.language);
+    debug(
+      '%s: %d %s files pass the prefilter',
+      target.name,
+      inputs.length,
+      plugin.frontend.language,
+    );
 
     const loaded = plugin.frontend.load(inputs, workspace);
     diagnostics.push(...loaded.diagnostics);
@@ -81,7 +101,12 @@ export async function extractRepository(
       for (const extractor of extractors) {
         const context = {
           report: (d: Omit<Diagnostic, 'repository' | 'severity'>) =>
-            diagnostics.push({ severity: 'warning', repository: target.name, file: input.path, ...d }),
+            diagnostics.push({
+              severity: 'warning',
+              repository: target.name,
+              file: input.path,
+              ...d,
+            }),
         };
         try {
           records.push(...extractor.extract(file, context));
@@ -117,13 +142,23 @@ function countLines(text: string): number {
   return lines;
 }
 
-function collectManifests(repository: string, files: DiscoveredFile[], diagnostics: Diagnostic[]): Manifest[] {
+function collectManifests(
+  repository: string,
+  files: DiscoveredFile[],
+  diagnostics: Diagnostic[],
+): Manifest[] {
   const manifests: Manifest[] = [];
   for (const file of files) {
     if (file.language !== 'manifest') continue;
     const result = readManifest(file.path, file.text);
     if ('manifest' in result) manifests.push(result.manifest);
-    else diagnostics.push({ severity: 'warning', repository, file: file.path, message: `unreadable manifest: ${result.error}` });
+    else
+      diagnostics.push({
+        severity: 'warning',
+        repository,
+        file: file.path,
+        message: `unreadable manifest: ${result.error}`,
+      });
   }
   return manifests;
 }
@@ -139,4 +174,3 @@ export function repositoryTargets(paths: readonly string[]): RepositoryTarget[] 
     return { name: seen === 0 ? base : `${base}-${String(seen + 1)}`, root };
   });
 }
-

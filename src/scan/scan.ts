@@ -83,7 +83,10 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   await writeFile(reportFile, report, 'utf8');
   await writeFile(jsonFile, serializeExport(exported), 'utf8');
 
-  const nodesPerLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, 0])) as Record<NodeLabel, number>;
+  const nodesPerLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, 0])) as Record<
+    NodeLabel,
+    number
+  >;
   for (const node of graph.nodes) nodesPerLabel[node.label] += 1;
   return {
     graph,

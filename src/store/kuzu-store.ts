@@ -220,8 +220,7 @@ export class KuzuStore implements Store {
 }
 
 type KuzuParameter = Parameters<KuzuConnection['execute']>[1] extends
-  | Record<string, infer V>
-  | undefined
+  Record<string, infer V> | undefined
   ? V
   : never;
 

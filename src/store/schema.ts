@@ -144,7 +144,10 @@ export function coerce(value: PropertyValue | undefined, type: ColumnType): Colu
     case 'BOOLEAN':
       return values.some((v) => v === true || v === 'true');
     case 'INT64': {
-      const numbers = values.map(Number).filter((n) => Number.isFinite(n)).map(Math.trunc);
+      const numbers = values
+        .map(Number)
+        .filter((n) => Number.isFinite(n))
+        .map(Math.trunc);
       return numbers.length === 0 ? null : Math.max(...numbers);
     }
   }

@@ -53,7 +53,8 @@ export function normalizeValue(value: unknown): StoreValue {
     for (const [key, inner] of Object.entries(value)) record[key] = normalizeValue(inner);
     return record;
   }
-  return String(value);
+  // Functions and symbols have no JSON form; their description is all a reader can use.
+  return typeof value === 'symbol' ? value.toString() : typeof value;
 }
 
 export function normalizeRow(row: Record<string, unknown>): StoreRow {

@@ -31,13 +31,17 @@ describe('eventgraph scan: usage errors', () => {
     writeFileSync(file, 'x');
     const run = runCli(['scan', file]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`eventgraph: not a folder: ${file}; give the folder of a repository, not a file\n`);
+    expect(run.stderr).toBe(
+      `eventgraph: not a folder: ${file}; give the folder of a repository, not a file\n`,
+    );
   });
 
   it('exits 2 for an unknown option', () => {
     const run = runCli(['scan', '.', '--frobnicate']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe("eventgraph: unknown option '--frobnicate' (see: eventgraph scan --help)\n");
+    expect(run.stderr).toBe(
+      "eventgraph: unknown option '--frobnicate' (see: eventgraph scan --help)\n",
+    );
   });
 
   it('exits 2 for an unknown command', () => {
@@ -97,7 +101,9 @@ describe('eventgraph scan: bad input', () => {
     const exported = JSON.parse(readFileSync(path.join(out, 'eventgraph-graph.json'), 'utf8')) as {
       nodes: { label: string; name: string }[];
     };
-    const channels = exported.nodes.filter((n) => n.label === 'Topic' || n.label === 'Queue').map((n) => n.name);
+    const channels = exported.nodes
+      .filter((n) => n.label === 'Topic' || n.label === 'Queue')
+      .map((n) => n.name);
     expect(channels.sort()).toEqual(['bad-input.ok', 'still.found', 'still_found']);
   });
 });

@@ -74,10 +74,7 @@ describe('competing-consumers.cypher', () => {
         consumerCount: 1,
         maxConcurrency: 4,
         consumerNames: ['countClicks'],
-        subjects: [
-          'handler:shop:shipping/src/countClicks.ts:countClicks',
-          'topic:kafka:clicks',
-        ],
+        subjects: ['handler:shop:shipping/src/countClicks.ts:countClicks', 'topic:kafka:clicks'],
         evidence: ['edges/consumes.ts:26'],
       },
       {

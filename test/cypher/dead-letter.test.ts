@@ -79,7 +79,11 @@ describe('dead-letter.cypher', () => {
         deadLetterId: null,
         deadLetterName: null,
         isDeadLetterChannel: true,
-        subjects: ['handler:shop:billing/src/inspect.ts:inspect', 'queue:rabbitmq:orders.dlq', null],
+        subjects: [
+          'handler:shop:billing/src/inspect.ts:inspect',
+          'queue:rabbitmq:orders.dlq',
+          null,
+        ],
         evidence: ['edges/consumes.ts:14'],
       },
     ]);

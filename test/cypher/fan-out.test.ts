@@ -15,7 +15,9 @@ function graph() {
   const billing = b.service('billing');
   const shipping = b.service('shipping');
   const orders = b.topic('orders.created');
-  b.edge('CONSUMES', b.handler(billing, 'billOrder', { group: 'billing' }), orders, { group: 'billing' });
+  b.edge('CONSUMES', b.handler(billing, 'billOrder', { group: 'billing' }), orders, {
+    group: 'billing',
+  });
   b.edge('CONSUMES', b.handler(shipping, 'shipOrder'), orders, { group: 'shipping' });
 
   const payments = b.topic('payments');

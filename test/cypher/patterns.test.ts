@@ -34,7 +34,11 @@ describe('runPatterns', () => {
 
   test('turns rows into findings with one-line summaries and evidence', async () => {
     const results = await runPatterns(store);
-    const brief = (f: { id: string; summary: string; evidence: { file: string; line: number }[] }) =>
+    const brief = (f: {
+      id: string;
+      summary: string;
+      evidence: { file: string; line: number }[];
+    }) =>
       `${f.id}: ${f.summary} @ ${f.evidence.map((e) => `${e.file}:${String(e.line)}`).join(' ')}`;
     expect(results.patterns.map(brief)).toEqual([
       'dead-letter: orders.created dead-letters to orders.created.dlt' +

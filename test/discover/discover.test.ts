@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSource, discover, isTestOrDocsPath, languageOf } from '../../src/discover/discover.js';
+import {
+  decodeSource,
+  discover,
+  isTestOrDocsPath,
+  languageOf,
+} from '../../src/discover/discover.js';
 
 const temp = mkdtempSync(path.join(os.tmpdir(), 'eventgraph-discover-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

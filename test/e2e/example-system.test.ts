@@ -18,7 +18,13 @@ interface Exported {
   verdict: string;
   repositories: { name: string; root: string; commit: string | null }[];
   nodes: ExportedNode[];
-  edges: { type: string; from: string; to: string; properties: Record<string, unknown>; evidence: ExportedNode['evidence'] }[];
+  edges: {
+    type: string;
+    from: string;
+    to: string;
+    properties: Record<string, unknown>;
+    evidence: ExportedNode['evidence'];
+  }[];
   patterns: { id: string; subjects: string[]; summary: string }[];
   findings: { id: string; summary: string }[];
 }
@@ -44,7 +50,9 @@ describe('eventgraph scan examples/shop', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^shop: 27 files read, \d+ parsed, \d+ lines$/m);
-    expect(run.stderr).toMatch(/^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 40 edges$/m);
+    expect(run.stderr).toMatch(
+      /^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 40 edges$/m,
+    );
     expect(run.stderr).toMatch(/^done in \d+\.\d s$/m);
   });
 
@@ -110,7 +118,9 @@ describe('eventgraph scan examples/shop', () => {
     const nodes = byId();
     const events = exported.nodes
       .filter((n) => n.label === 'Event')
-      .map((n) => `${n.name}: ${String(n.properties.fields)} | ${String(n.properties.metadataFields)}`);
+      .map(
+        (n) => `${n.name}: ${String(n.properties.fields)} | ${String(n.properties.metadataFields)}`,
+      );
     expect(events.sort()).toEqual([
       'EmailJob: orderId,to | ',
       'OrderCancelled: correlationId,customerId,occurredAt,orderId,reason | correlationId,occurredAt',
@@ -118,7 +128,9 @@ describe('eventgraph scan examples/shop', () => {
     ]);
     const carries = exported.edges
       .filter((e) => e.type === 'CARRIES')
-      .map((e) => `${nodes.get(e.from)?.name ?? ''} -> ${nodes.get(e.to)?.name ?? ''} @ ${where(e)}`);
+      .map(
+        (e) => `${nodes.get(e.from)?.name ?? ''} -> ${nodes.get(e.to)?.name ?? ''} @ ${where(e)}`,
+      );
     expect(carries.sort()).toEqual([
       'emails -> EmailJob @ services/notifications/src/main.ts:6 services/notifications/src/order-listener.ts:13 services/notifications/src/worker.ts:4',
       'orders.cancelled -> OrderCancelled @ services/orders/src/server.ts:43',
@@ -164,7 +176,12 @@ describe('eventgraph scan examples/shop', () => {
       'orders.created is consumed by 3 consumer groups: billing, notifications, shipping',
       'shipping.events routes to 2 consumed queues: shipping.labels, shipping.labels.audit',
     ]);
-    expect(exported.findings.filter((f) => f.id === 'orphan-channel').map((f) => f.summary).sort()).toEqual([
+    expect(
+      exported.findings
+        .filter((f) => f.id === 'orphan-channel')
+        .map((f) => f.summary)
+        .sort(),
+    ).toEqual([
       'orders.created.dlq is published but never consumed in the scanned code',
       'shipping.dlx is published but never consumed in the scanned code',
     ]);
@@ -180,8 +197,12 @@ describe('eventgraph scan examples/shop', () => {
       '## Gaps',
     ]);
     expect(report).toContain('```mermaid\nflowchart LR\n');
-    const items = report.split('\n').filter((l) => l.startsWith('- ') || (l.startsWith('| ') && !l.startsWith('| ---')));
-    const withoutEvidence = items.filter((l) => !/`[^`]+:\d+`/.test(l) && !/^\| [A-Z][a-z]+ \|/.test(l));
+    const items = report
+      .split('\n')
+      .filter((l) => l.startsWith('- ') || (l.startsWith('| ') && !l.startsWith('| ---')));
+    const withoutEvidence = items.filter(
+      (l) => !/`[^`]+:\d+`/.test(l) && !/^\| [A-Z][a-z]+ \|/.test(l),
+    );
     expect(withoutEvidence).toEqual([]);
     expect(report).toContain(
       '| `reconcileInvoices` | cron `0 2 * * *` | `node-cron` | `services/billing/src/main.ts:12` |',
@@ -189,7 +210,10 @@ describe('eventgraph scan examples/shop', () => {
   });
 
   it('never prints a credential from a connection string', () => {
-    const source = readFileSync(path.join(PROJECT_ROOT, 'examples/shop/services/reports/reports/celery_app.py'), 'utf8');
+    const source = readFileSync(
+      path.join(PROJECT_ROOT, 'examples/shop/services/reports/reports/celery_app.py'),
+      'utf8',
+    );
     expect(source).toContain('guest:guest@');
     expect(report).not.toContain('guest:guest');
     expect(JSON.stringify(exported)).not.toContain('guest:guest');

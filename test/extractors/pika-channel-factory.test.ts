@@ -16,9 +16,7 @@ describe('pika through a channel factory class', () => {
       exchangeType: 'direct',
       durable: true,
     });
-    expect(where(scan.node('Queue', 'invoices_dlq').evidence)).toEqual([
-      'billing/topology.py:12',
-    ]);
+    expect(where(scan.node('Queue', 'invoices_dlq').evidence)).toEqual(['billing/topology.py:12']);
     const binding = scan.edges('ROUTES_TO', 'invoices.exchange', 'invoices');
     expect(binding.map((e) => e.properties)).toEqual([{ routingKey: 'invoices' }]);
     expect(where(binding[0]?.evidence ?? [])).toEqual(['billing/topology.py:14']);

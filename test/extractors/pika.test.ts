@@ -95,7 +95,9 @@ describe('pika', () => {
       ack: 'manual',
       prefetch: 1,
     });
-    expect(scan.edges('CONSUMES', 'on_response', 'FibonacciRpcClient.callback_queue')[0]?.properties).toEqual({
+    expect(
+      scan.edges('CONSUMES', 'on_response', 'FibonacciRpcClient.callback_queue')[0]?.properties,
+    ).toEqual({
       ack: 'auto',
     });
   });

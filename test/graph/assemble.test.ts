@@ -18,17 +18,48 @@ describe('assembleGraph', () => {
   const billing = { repository: repo, file: 'services/billing/src/consume.ts' };
   const topic = ref.channel('Topic', 'kafka', 'orders.created');
   const records = [
-    channelRecord('Topic', 'topic', 'kafka', { name: 'orders.created', dynamic: false }, at(orders.file, 4)),
-    edgeRecord('PUBLISHES', ref.serviceOf(orders), topic, { technology: 'kafka', properties: { key: 'orderId' } }, at(orders.file, 9)),
-    edgeRecord('PUBLISHES', ref.serviceOf(orders), topic, { technology: 'kafka', properties: { key: 'customerId' } }, at(orders.file, 20)),
-    nodeRecord(ref.handler(billing, 'onOrder'), { name: 'onOrder', technology: 'kafka' }, at(billing.file, 5)),
-    edgeRecord('CONSUMES', ref.handler(billing, 'onOrder'), topic, { technology: 'kafka', properties: { group: 'billing' } }, at(billing.file, 12)),
+    channelRecord(
+      'Topic',
+      'topic',
+      'kafka',
+      { name: 'orders.created', dynamic: false },
+      at(orders.file, 4),
+    ),
+    edgeRecord(
+      'PUBLISHES',
+      ref.serviceOf(orders),
+      topic,
+      { technology: 'kafka', properties: { key: 'orderId' } },
+      at(orders.file, 9),
+    ),
+    edgeRecord(
+      'PUBLISHES',
+      ref.serviceOf(orders),
+      topic,
+      { technology: 'kafka', properties: { key: 'customerId' } },
+      at(orders.file, 20),
+    ),
+    nodeRecord(
+      ref.handler(billing, 'onOrder'),
+      { name: 'onOrder', technology: 'kafka' },
+      at(billing.file, 5),
+    ),
+    edgeRecord(
+      'CONSUMES',
+      ref.handler(billing, 'onOrder'),
+      topic,
+      { technology: 'kafka', properties: { group: 'billing' } },
+      at(billing.file, 12),
+    ),
   ];
   const graph = assembleGraph([
     {
       repository: { name: repo, root: '/tmp/shop', commit: null },
       records,
-      manifests: [manifest('package.json', 'shop'), manifest('services/orders/package.json', '@shop/orders')],
+      manifests: [
+        manifest('package.json', 'shop'),
+        manifest('services/orders/package.json', '@shop/orders'),
+      ],
     },
   ]);
 
@@ -36,7 +67,11 @@ describe('assembleGraph', () => {
     const services = graph.nodes.filter((n) => n.label === 'Service');
     expect(services.map((s) => [s.id, s.name, s.evidence])).toEqual([
       ['service:shop:.', 'shop', [{ repository: repo, file: 'package.json', line: 1 }]],
-      ['service:shop:services/orders', '@shop/orders', [{ repository: repo, file: 'services/orders/package.json', line: 1 }]],
+      [
+        'service:shop:services/orders',
+        '@shop/orders',
+        [{ repository: repo, file: 'services/orders/package.json', line: 1 }],
+      ],
     ]);
     const handler = graph.nodes.find((n) => n.label === 'Handler');
     expect(handler?.service).toBe('service:shop:.');
@@ -65,10 +100,25 @@ describe('assembleGraph', () => {
         repository: { name: repo, root: '/tmp/shop', commit: null },
         records: [
           nodeRecord(job, { name: 'send_receipt', technology: 'celery' }, at(tasks.file, 7)),
-          edgeRecord('ENQUEUES', ref.serviceOf(caller), job, { technology: 'celery' }, at(caller.file, 30)),
-          edgeRecord('ENQUEUES', ref.serviceOf(caller), ref.job(repo, 'celery', 'elsewhere'), { technology: 'celery' }, at(caller.file, 31)),
+          edgeRecord(
+            'ENQUEUES',
+            ref.serviceOf(caller),
+            job,
+            { technology: 'celery' },
+            at(caller.file, 30),
+          ),
+          edgeRecord(
+            'ENQUEUES',
+            ref.serviceOf(caller),
+            ref.job(repo, 'celery', 'elsewhere'),
+            { technology: 'celery' },
+            at(caller.file, 31),
+          ),
         ],
-        manifests: [manifest('package.json', 'shop'), manifest('services/orders/package.json', 'orders')],
+        manifests: [
+          manifest('package.json', 'shop'),
+          manifest('services/orders/package.json', 'orders'),
+        ],
       },
     ]);
     const owners = jobs.edges.filter((e) => e.type === 'CONTAINS').map((e) => [e.from, e.to]);
@@ -77,7 +127,11 @@ describe('assembleGraph', () => {
 
   it('drops services that take part in nothing', () => {
     const empty = assembleGraph([
-      { repository: { name: repo, root: '/x', commit: null }, records: [], manifests: [manifest('package.json', 'x')] },
+      {
+        repository: { name: repo, root: '/x', commit: null },
+        records: [],
+        manifests: [manifest('package.json', 'x')],
+      },
     ]);
     expect(empty.nodes).toEqual([]);
   });

@@ -52,7 +52,10 @@ export async function scanFixture(
       );
     },
     names(label) {
-      return graph.nodes.filter((n) => n.label === label).map((n) => n.name).sort();
+      return graph.nodes
+        .filter((n) => n.label === label)
+        .map((n) => n.name)
+        .sort();
     },
   };
 }

@@ -222,9 +222,7 @@ describe('renderReport', () => {
       ],
     );
     expect(block(markdown, 'Retry')).toEqual(['- attempts=5 — `src/amqp.ts:6`']);
-    expect(block(markdown, 'CQRS')).toEqual([
-      '- separate read model — `src/read.ts:2`',
-    ]);
+    expect(block(markdown, 'CQRS')).toEqual(['- separate read model — `src/read.ts:2`']);
     expect(block(markdown, 'Orphan channels')).toEqual([
       '- nobody consumes order_queue.dlq — `src/amqp.ts:9`',
     ]);
@@ -431,7 +429,12 @@ describe('names known only at run time', () => {
     const markdown = report(
       graphOf(
         [queue, service],
-        [edge('PUBLISHES', service.id, queue.id, { technology: 'rabbitmq', evidence: [at('app/queues.py', 30)] })],
+        [
+          edge('PUBLISHES', service.id, queue.id, {
+            technology: 'rabbitmq',
+            evidence: [at('app/queues.py', 30)],
+          }),
+        ],
       ),
     );
     expect(block(markdown, 'Queues')).toEqual([

@@ -12,7 +12,11 @@ function smallGraph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
   const orders = b.topic('orders.created');
-  const onOrder = b.handler(billing, 'onOrder', { group: 'billing', concurrency: ['2', '4'], batch: true });
+  const onOrder = b.handler(billing, 'onOrder', {
+    group: 'billing',
+    concurrency: ['2', '4'],
+    batch: true,
+  });
   b.edge('CONSUMES', onOrder, orders, { group: 'billing' });
   b.edge('PUBLISHES', billing, orders, { retry: 'attempts=3' });
   const job = b.job('send_invoice');
@@ -69,8 +73,9 @@ describe('KuzuStore in memory', () => {
   });
 
   test('refuses a list of maps', async () => {
-    await expect(store.query('UNWIND $rows AS r RETURN r.id AS id', { rows: [{ id: 'a' }] }))
-      .rejects.toBeInstanceOf(StoreError);
+    await expect(
+      store.query('UNWIND $rows AS r RETURN r.id AS id', { rows: [{ id: 'a' }] }),
+    ).rejects.toBeInstanceOf(StoreError);
   });
 
   test('turns engine errors into StoreError', async () => {

@@ -10,7 +10,9 @@ describe('the stored schema', () => {
   test('generates Kùzu DDL with every FROM/TO pair', () => {
     const ddl = kuzuDdl();
     expect(ddl).toHaveLength(NODE_LABELS.length + EDGE_TYPES.length);
-    expect(ddl[0]).toMatch(/^CREATE NODE TABLE Service\(id STRING, kind STRING, .*PRIMARY KEY\(id\)\)$/);
+    expect(ddl[0]).toMatch(
+      /^CREATE NODE TABLE Service\(id STRING, kind STRING, .*PRIMARY KEY\(id\)\)$/,
+    );
     const publishes = ddl.find((d) => d.startsWith('CREATE REL TABLE PUBLISHES('));
     expect(publishes?.match(/FROM \w+ TO \w+/g)).toEqual([
       'FROM Service TO Topic',

@@ -372,9 +372,7 @@ function consume(
         { technology: TECHNOLOGY, properties },
         evidence,
       ),
-      ...events.flatMap((carried) =>
-        carriesRecords(file, queueRef(resolved), carried, TECHNOLOGY),
-      ),
+      ...events.flatMap((carried) => carriesRecords(file, queueRef(resolved), carried, TECHNOLOGY)),
     ];
   });
 }

@@ -1,12 +1,6 @@
 // BullMQ queues, jobs, repeatable jobs, job schedulers, workers and flows.
 import createDebug from 'debug';
-import {
-  Node,
-  SyntaxKind,
-  type CallExpression,
-  type NewExpression,
-  type TypeNode,
-} from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type TypeNode } from 'ts-morph';
 import {
   channelRecord,
   edgeRecord,

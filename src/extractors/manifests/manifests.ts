@@ -23,10 +23,13 @@ export type ManifestResult = { manifest: Manifest } | { error: string };
 
 export function readManifest(relativePath: string, text: string): ManifestResult {
   const base = path.posix.basename(relativePath);
-  const directory = path.posix.dirname(relativePath) === '.' ? '' : path.posix.dirname(relativePath);
+  const directory =
+    path.posix.dirname(relativePath) === '.' ? '' : path.posix.dirname(relativePath);
   try {
-    if (base === 'package.json') return { manifest: fromPackageJson(relativePath, directory, text) };
-    if (base === 'pyproject.toml') return { manifest: fromPyproject(relativePath, directory, text) };
+    if (base === 'package.json')
+      return { manifest: fromPackageJson(relativePath, directory, text) };
+    if (base === 'pyproject.toml')
+      return { manifest: fromPyproject(relativePath, directory, text) };
     return { manifest: fromRequirements(relativePath, directory, text) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
@@ -43,7 +46,8 @@ function fromPackageJson(file: string, directory: string, text: string): Manifes
   const dependencies = new Set<string>();
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
     const block = data[field];
-    if (block && typeof block === 'object') for (const key of Object.keys(block)) dependencies.add(key);
+    if (block && typeof block === 'object')
+      for (const key of Object.keys(block)) dependencies.add(key);
   }
   const list = [...dependencies].sort();
   return {
@@ -69,7 +73,13 @@ function fromRequirements(file: string, directory: string, text: string): Manife
     const match = REQUIREMENT_NAME.exec(trimmed);
     if (match?.[1]) lines[normalizePythonPackage(match[1])] ??= index + 1;
   });
-  return { path: file, directory, name: null, dependencies: Object.keys(lines).sort(), dependencyLines: lines };
+  return {
+    path: file,
+    directory,
+    name: null,
+    dependencies: Object.keys(lines).sort(),
+    dependencyLines: lines,
+  };
 }
 
 function fromPyproject(file: string, directory: string, text: string): Manifest {
@@ -86,11 +96,16 @@ function fromPyproject(file: string, directory: string, text: string): Manifest 
   }
   const poetryDeps = poetry.dependencies;
   if (poetryDeps && typeof poetryDeps === 'object') {
-    for (const key of Object.keys(poetryDeps)) if (key !== 'python') names.add(normalizePythonPackage(key));
+    for (const key of Object.keys(poetryDeps))
+      if (key !== 'python') names.add(normalizePythonPackage(key));
   }
   const list = [...names].sort();
   const name =
-    typeof project.name === 'string' ? project.name : typeof poetry.name === 'string' ? poetry.name : null;
+    typeof project.name === 'string'
+      ? project.name
+      : typeof poetry.name === 'string'
+        ? poetry.name
+        : null;
   return {
     path: file,
     directory,

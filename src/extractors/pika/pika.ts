@@ -517,7 +517,7 @@ class PikaFile {
     const fn = enclosingFunction(call);
     if (!fn) return undefined;
     const name = functionName(fn);
-    for (let node = call, parent = call.parent; parent && parent !== fn; ) {
+    for (let node = call, parent = call.parent; parent && parent !== fn;) {
       if (parent.type === 'try_statement' && parent.childForFieldName('body')?.id === node.id) {
         for (let i = 0; i < parent.namedChildCount; i += 1) {
           const clause = parent.namedChild(i);

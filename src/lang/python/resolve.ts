@@ -66,7 +66,10 @@ export class Resolver {
 
   /** What an expression is bound to, following names through scopes, modules and imports. */
   bind(module: PyModule, node: SyntaxNode, depth = 0): Binding | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     return this.memo(this.bindCache, node, () => this.bindUncached(module, node, depth));
   }
 
@@ -170,7 +173,10 @@ export class Resolver {
 
   /** A name bound at the top level of a module, followed through imports. */
   topLevel(module: PyModule, name: string, depth = 0): Binding | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     const assigned = module.assignments.get(name);
     if (assigned) return this.bind(module, assigned, depth + 1);
     const fn = module.functions.get(name);
@@ -239,7 +245,10 @@ export class Resolver {
     name: string,
     depth: number,
   ): Binding | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     const body = cls.childForFieldName('body');
     for (const statement of body?.namedChildren ?? []) {
       const definition =
@@ -278,7 +287,10 @@ export class Resolver {
     name: string,
     depth: number,
   ): Binding | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     const assignments = this.selfAssignments(module, cls).get(name) ?? [];
     for (const { type } of assignments) {
       const trusted = type ? this.trustedType(module, type) : undefined;
@@ -295,7 +307,10 @@ export class Resolver {
 
   /** The class whose methods assign `self.name`, searching base classes too. */
   attributeOwner(module: PyModule, cls: SyntaxNode, name: string, depth = 0): Located | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     if (this.selfAssignments(module, cls).has(name)) return { module, node: cls };
     for (const parent of this.baseClasses(module, cls, depth)) {
       const found = this.attributeOwner(parent.module, parent.node, name, depth + 1);
@@ -355,7 +370,10 @@ export class Resolver {
    * library, `py:app/messaging.py#Publisher()` for a project class instance.
    */
   origin(module: PyModule, node: SyntaxNode, depth = 0): string | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     return this.memo(this.originCache, node, () => this.originUncached(module, node, depth));
   }
 
@@ -434,7 +452,10 @@ export class Resolver {
     const cls = classOfMethod(bound.node);
     if (!cls || functionName(bound.node) !== '__init__') return undefined;
     // Not a dead end but a cut: kept out of the caches like the depth limit.
-    if (this.inConstructorArgument) return this.truncate();
+    if (this.inConstructorArgument) {
+      this.truncate();
+      return undefined;
+    }
     const names = new Set<string>();
     this.inConstructorArgument = true;
     try {
@@ -473,7 +494,10 @@ export class Resolver {
   }
 
   private tryString(module: PyModule, node: SyntaxNode, depth: number): ResolvedName | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     return this.memo(this.stringCache, node, () => this.stringUncached(module, node, depth));
   }
 
@@ -642,7 +666,10 @@ export class Resolver {
 
   /** A dict literal (or `dict(...)`, with `**base` merged) reached from an expression. */
   dict(module: PyModule, node: SyntaxNode, depth = 0): Map<string, Located> | undefined {
-    if (depth > MAX_DEPTH) return this.truncate();
+    if (depth > MAX_DEPTH) {
+      this.truncate();
+      return undefined;
+    }
     const bound = this.bind(module, node, depth + 1);
     if (bound?.kind !== 'value') return undefined;
     const value = bound.node;

@@ -214,7 +214,8 @@ export function ownDescendants(node: SyntaxNode, type: string): SyntaxNode[] {
   const cursor = node.walk();
   let descend = cursor.gotoFirstChild();
   while (descend || climbToNextSibling(cursor)) {
-    const nested = cursor.nodeType === 'function_definition' || cursor.nodeType === 'class_definition';
+    const nested =
+      cursor.nodeType === 'function_definition' || cursor.nodeType === 'class_definition';
     if (cursor.nodeIsNamed && cursor.nodeType === type) found.push(cursor.currentNode);
     descend = !nested && cursor.gotoFirstChild();
   }

@@ -16,12 +16,7 @@ export type Tree = TreeSitter.Tree;
 export type Captures = Record<string, SyntaxNode | undefined>;
 
 export type QueryName =
-  | 'imports'
-  | 'calls'
-  | 'decorated-functions'
-  | 'assignments'
-  | 'functions'
-  | 'loops';
+  'imports' | 'calls' | 'decorated-functions' | 'assignments' | 'functions' | 'loops';
 
 // Chunks keep tree-sitter from receiving one very large string, which some versions reject.
 const CHUNK = 16 * 1024;

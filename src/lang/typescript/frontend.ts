@@ -119,7 +119,7 @@ function syntaxDiagnostics(project: Project, source: SourceFile, input: SourceIn
       severity: 'warning',
       repository: input.repository,
       file: input.path,
-      line: first.start === undefined ? undefined : source.getLineAndColumnAtPos(first.start).line,
+      line: source.getLineAndColumnAtPos(first.start).line,
       message: `syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}${more}`,
     },
   ];

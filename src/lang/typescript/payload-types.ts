@@ -2,7 +2,14 @@
 // handler parses what it consumed. Only a type the code names (an interface, a class or a type
 // alias of an object type declared in the scanned files) or an object literal that names itself
 // (`type: 'OrderShipped'`) makes an Event; `any`, primitives and library types make none.
-import { Node, SyntaxKind, type CallExpression, type Type, type TypeNode } from 'ts-morph';
+import {
+  Node,
+  SyntaxKind,
+  VariableDeclarationKind,
+  type CallExpression,
+  type Type,
+  type TypeNode,
+} from 'ts-morph';
 import {
   edgeRecord,
   evidenceAt,
@@ -84,7 +91,8 @@ function unwrapped(file: TsFile, node: Node): Node | undefined {
   if (Node.isIdentifier(node)) {
     const definition = file.resolver.definitionOf(node);
     if (!Node.isVariableDeclaration(definition)) return undefined;
-    if (definition.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
+    if (definition.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const)
+      return undefined;
     const initializer = definition.getInitializer();
     return initializer && unwrapped(file, strip(initializer)) ? initializer : undefined;
   }

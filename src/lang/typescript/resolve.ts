@@ -8,7 +8,6 @@ import {
   SyntaxKind,
   type CallExpression,
   type ClassDeclaration,
-  type Expression,
   type Identifier,
   type NewExpression,
   type ObjectLiteralExpression,
@@ -17,6 +16,7 @@ import {
   type SourceFile,
   type TypeChecker,
   type TypeNode,
+  VariableDeclarationKind,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
 import { resolveRelative } from './module-paths.js';
@@ -223,9 +223,7 @@ export class TsResolver {
   }
 
   /** The parameter an expression names, when it is one of the enclosing function's. */
-  parameterOf(
-    expression: Node,
-  ): { declaration: ParameterDeclaration; index: number } | undefined {
+  parameterOf(expression: Node): { declaration: ParameterDeclaration; index: number } | undefined {
     const node = strip(expression);
     if (!Node.isIdentifier(node)) return undefined;
     const declaration = this.definitionOf(node);
@@ -600,7 +598,8 @@ export class TsResolver {
 
   private variableValue(definition: Node, depth: number, constants: boolean): Value | undefined {
     if (!Node.isVariableDeclaration(definition)) return undefined;
-    const isConst = definition.getVariableStatement()?.getDeclarationKind() === 'const';
+    const isConst =
+      definition.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const;
     if (constants && !isConst) return undefined;
     const initializer = definition.getInitializer();
     if (initializer) return this.evaluate(initializer, depth + 1, constants);
@@ -625,11 +624,7 @@ export class TsResolver {
     const fn = parameter.getParent();
     const call = fn.getParent();
     const index = parameterIndex(parameter);
-    if (
-      Node.isCallExpression(call) &&
-      isFunctionLike(fn) &&
-      call.getArguments().includes(fn as Expression)
-    ) {
+    if (Node.isCallExpression(call) && isFunctionLike(fn) && call.getArguments().includes(fn)) {
       const callee = call.getExpression();
       // `connect(url).then((connection) => ...)` holds what the promise resolves to.
       if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'then' && index === 0) {
