@@ -4,7 +4,9 @@
 //   someone can inspect it, or blocks the channel or disappears; uncovered consumers are gaps.
 // requires: CONSUMES (Handler or Job to Topic or Queue); DEAD_LETTERS_TO (Topic or Queue to
 //   Topic or Queue). One row per consumer and channel, with the route when there is one, plus
-//   one row per dead-letter route whose source nobody in the scanned code consumes.
+//   one row per dead-letter route whose source nobody in the scanned code consumes. A channel
+//   named only at run time, or declared with arguments the scan could not read, may have a
+//   route nobody can see: its rows say so, and it is never reported as uncovered.
 // finds: dead-letter, no-dead-letter-route
 MATCH (ch)
 WHERE ch.kind = 'Topic' OR ch.kind = 'Queue'
@@ -19,6 +21,7 @@ RETURN ch.id AS channelId,
   dlq.id AS deadLetterId,
   dlq.name AS deadLetterName,
   EXISTS { MATCH (source)-[:DEAD_LETTERS_TO]->(ch) } AS isDeadLetterChannel,
+  coalesce(ch.dynamic, false) OR ch.unresolvedArguments IS NOT NULL AS routeUnknown,
   [ch.id, consumer.id, dlq.id] AS subjects,
   [c.evidence, d.evidence] AS evidence
 ORDER BY channelId, consumerId, deadLetterId

@@ -91,7 +91,11 @@ const deadLetter: Interpreter = (rows) => {
       if (consumerId !== null) entry.consumers.push(consumerId);
       entry.evidence.push(...evidence);
       routes.set(key, entry);
-    } else if (consumerId !== null && row.isDeadLetterChannel !== true) {
+    } else if (
+      consumerId !== null &&
+      row.isDeadLetterChannel !== true &&
+      row.routeUnknown !== true
+    ) {
       const entry = uncovered.get(channelId) ?? {
         name: text(row, 'channelName') ?? channelId,
         consumers: [],

@@ -38,6 +38,7 @@ export const NODE_COLUMNS: readonly Column[] = [
   { name: 'ack', type: 'STRING', property: 'ack' },
   { name: 'queue', type: 'STRING', property: 'queue' },
   { name: 'exchangeType', type: 'STRING', property: 'exchangeType' },
+  { name: 'unresolvedArguments', type: 'STRING', property: 'unresolvedArguments' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KuzuStore } from '../../src/store/kuzu-store.js';
 import { GraphBuilder } from './graph-builder.js';
+import { runPatterns } from '../../src/patterns/patterns.js';
 import { openStore, runPattern } from './query-harness.js';
 
 // orders queue: consumed, dead-letters to orders.dlq          -> covered row
@@ -8,6 +9,8 @@ import { openStore, runPattern } from './query-harness.js';
 // emails queue: consumed, no route                            -> uncovered row
 // legacy queue: route configured, nobody consumes it          -> route row without consumer
 // unused queue: neither consumed nor routed                   -> no row
+// Config.queue_name: named at run time, consumed               -> row, route unknown
+// jobs queue: declared with arguments the scan could not read  -> row, route unknown
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -22,6 +25,10 @@ function graph() {
   b.edge('CONSUMES', b.handler(billing, 'inspect'), dlq);
   b.edge('CONSUMES', b.job('send_email'), emails);
   b.edge('DEAD_LETTERS_TO', legacy, legacyDlq);
+  const named = b.queue('Config.queue_name', 'rabbitmq', { dynamic: true });
+  b.edge('CONSUMES', b.handler(billing, 'readNamed'), named);
+  const jobs = b.queue('jobs', 'rabbitmq', { unresolvedArguments: 'self.arguments' });
+  b.edge('CONSUMES', b.handler(billing, 'runJob'), jobs);
   return b.build();
 }
 
@@ -35,6 +42,22 @@ describe('dead-letter.cypher', () => {
   test('returns covered and uncovered consumers and routes nobody consumes', async () => {
     expect(await runPattern(store, 'dead-letter')).toEqual([
       {
+        channelId: 'queue:rabbitmq:Config.queue_name',
+        channelName: 'Config.queue_name',
+        consumerId: 'handler:shop:billing/src/readNamed.ts:readNamed',
+        consumerName: 'readNamed',
+        deadLetterId: null,
+        deadLetterName: null,
+        isDeadLetterChannel: false,
+        routeUnknown: true,
+        subjects: [
+          'handler:shop:billing/src/readNamed.ts:readNamed',
+          'queue:rabbitmq:Config.queue_name',
+          null,
+        ],
+        evidence: ['edges/consumes.ts:21'],
+      },
+      {
         channelId: 'queue:rabbitmq:emails',
         channelName: 'emails',
         consumerId: 'job:shop:celery:send_email',
@@ -42,8 +65,21 @@ describe('dead-letter.cypher', () => {
         deadLetterId: null,
         deadLetterName: null,
         isDeadLetterChannel: false,
+        routeUnknown: false,
         subjects: ['job:shop:celery:send_email', 'queue:rabbitmq:emails', null],
         evidence: ['edges/consumes.ts:16'],
+      },
+      {
+        channelId: 'queue:rabbitmq:jobs',
+        channelName: 'jobs',
+        consumerId: 'handler:shop:billing/src/runJob.ts:runJob',
+        consumerName: 'runJob',
+        deadLetterId: null,
+        deadLetterName: null,
+        isDeadLetterChannel: false,
+        routeUnknown: true,
+        subjects: ['handler:shop:billing/src/runJob.ts:runJob', 'queue:rabbitmq:jobs', null],
+        evidence: ['edges/consumes.ts:25'],
       },
       {
         channelId: 'queue:rabbitmq:legacy',
@@ -53,6 +89,7 @@ describe('dead-letter.cypher', () => {
         deadLetterId: 'queue:rabbitmq:legacy.dlq',
         deadLetterName: 'legacy.dlq',
         isDeadLetterChannel: false,
+        routeUnknown: false,
         subjects: ['queue:rabbitmq:legacy', 'queue:rabbitmq:legacy.dlq', null],
         evidence: ['edges/dead_letters_to.ts:17'],
       },
@@ -64,6 +101,7 @@ describe('dead-letter.cypher', () => {
         deadLetterId: 'queue:rabbitmq:orders.dlq',
         deadLetterName: 'orders.dlq',
         isDeadLetterChannel: false,
+        routeUnknown: false,
         subjects: [
           'handler:shop:billing/src/takeOrder.ts:takeOrder',
           'queue:rabbitmq:orders',
@@ -79,6 +117,7 @@ describe('dead-letter.cypher', () => {
         deadLetterId: null,
         deadLetterName: null,
         isDeadLetterChannel: true,
+        routeUnknown: false,
         subjects: [
           'handler:shop:billing/src/inspect.ts:inspect',
           'queue:rabbitmq:orders.dlq',
@@ -86,6 +125,13 @@ describe('dead-letter.cypher', () => {
         ],
         evidence: ['edges/consumes.ts:14'],
       },
+    ]);
+  });
+
+  test('reports no missing route where the route cannot be known', async () => {
+    const { gaps } = await runPatterns(store);
+    expect(gaps.filter((g) => g.id === 'no-dead-letter-route').map((g) => g.summary)).toEqual([
+      'emails has no dead-letter route; consumed by send_email',
     ]);
   });
 });

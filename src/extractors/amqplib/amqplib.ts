@@ -155,6 +155,10 @@ function assertExchange(file: TsFile, call: CallExpression, args: Node[]): Graph
   ];
 }
 
+function isEmptyObject(node: Node): boolean {
+  return Node.isObjectLiteralExpression(node) && node.getProperties().length === 0;
+}
+
 function assertQueue(file: TsFile, call: CallExpression, args: Node[]): GraphRecord[] {
   const [name, options] = args;
   if (!name) return [];
@@ -170,6 +174,12 @@ function assertQueue(file: TsFile, call: CallExpression, args: Node[]): GraphRec
   if (typeof ttl === 'number') properties.messageTtlMs = ttl;
   const maxLength = option('maxLength', 'x-max-length');
   if (typeof maxLength === 'number') properties.maxLength = maxLength;
+  // Options built elsewhere may hold a dead-letter exchange nobody can read from here.
+  const unread = [options, fields.get('arguments')].find(
+    (node) =>
+      node !== undefined && file.resolver.objectProperties(node).size === 0 && !isEmptyObject(node),
+  );
+  if (unread) properties.unresolvedArguments = unread.getText();
 
   const evidence = evidenceOf(file, call);
   const queue = queueName(file, name);

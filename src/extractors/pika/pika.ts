@@ -194,6 +194,10 @@ class PikaFile {
       if (typeof ttl === 'number') properties.messageTtlMs = ttl;
       const maxLength = this.literal(args?.get('x-max-length'));
       if (typeof maxLength === 'number') properties.maxLength = maxLength;
+      // Arguments built elsewhere may hold a dead-letter exchange nobody can read from here.
+      if (declared && !args && declared.node.type !== 'none') {
+        properties.unresolvedArguments = declared.node.text;
+      }
       this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence, properties));
 
       const deadExchange = this.name(args?.get('x-dead-letter-exchange'));
