@@ -1,6 +1,6 @@
 // The closed list of errors a user can meet. Each says what went wrong and what to do,
 // and carries a stable exit code.
-export const EXIT = { ok: 0, failure: 1, usage: 2, database: 3 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, database: 3, unreachable: 4 } as const;
 
 export class EventgraphError extends Error {
   constructor(

@@ -148,7 +148,7 @@ function definingService(record: NodeRecord, services: ServiceMap): string | nul
   return record.ref.label === 'Job' ? services.serviceIdOf(record.evidence.file) : null;
 }
 
-function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
+export function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
   const existing = all.get(incoming.id);
   if (!existing) {
     all.set(incoming.id, {
@@ -164,7 +164,7 @@ function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
   addEvidence(existing.evidence, incoming.evidence);
 }
 
-function mergeEdge(all: Map<string, GraphEdge>, incoming: GraphEdge): void {
+export function mergeEdge(all: Map<string, GraphEdge>, incoming: GraphEdge): void {
   const existing = all.get(incoming.id);
   if (!existing) {
     all.set(incoming.id, {
@@ -214,7 +214,7 @@ function addEvidence(target: Evidence[], incoming: readonly Evidence[]): void {
   }
 }
 
-function sortEvidence<T extends { evidence: Evidence[] }>(item: T): T {
+export function sortEvidence<T extends { evidence: Evidence[] }>(item: T): T {
   item.evidence.sort(
     (a, b) => compare(a.repository, b.repository) || compare(a.file, b.file) || a.line - b.line,
   );

@@ -36,6 +36,27 @@ export class StoreError extends EventgraphError {
   }
 }
 
+/** Neo4j refused the user name or password. Never carries the password. */
+export class CredentialsError extends StoreError {}
+
+/** Nothing answered at the database address; exit 4 so scripts can wait and retry. */
+export class UnreachableError extends StoreError {
+  override readonly exitCode: number = EXIT.unreachable;
+}
+
+/** The server answered but has no database of that name. */
+export class DatabaseMissingError extends StoreError {}
+
+/** The engine could not parse a query; for an ad hoc query this is the user's to fix. */
+export class QuerySyntaxError extends StoreError {
+  override readonly exitCode: number = EXIT.usage;
+}
+
+/** A query that would write, load files or change settings, refused by the read-only path. */
+export class WriteRefusedError extends StoreError {
+  override readonly exitCode: number = EXIT.usage;
+}
+
 /** Plain JSON values from whatever an engine returns. */
 export function normalizeValue(value: unknown): StoreValue {
   if (value === null || value === undefined) return null;
