@@ -4,8 +4,9 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import createDebug from 'debug';
-import { EXIT, EventgraphError } from '../errors.js';
+import { EXIT, EventgraphError, UsageError } from '../errors.js';
 import { scan } from '../scan/scan.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startViewerServer } from '../serve/server.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 
@@ -13,6 +14,7 @@ interface ScanFlags {
   out: string;
   report?: string;
   json?: string;
+  html?: string;
   include: string[];
   exclude: string[];
   includeTests: boolean;
@@ -38,6 +40,7 @@ function buildProgram(): Command {
     .option('--out <dir>', 'folder for the report, the export and the embedded database', '.')
     .option('--report <file>', 'report file (default: <out>/eventgraph-report.md)')
     .option('--json <file>', 'graph export file (default: <out>/eventgraph-graph.json)')
+    .option('--html <file>', 'also write a self-contained viewer page (no server, no network)')
     .option('--include <glob>', 'scan only files matching the glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching the glob (repeatable)', collect, [])
     .option(
@@ -48,6 +51,18 @@ function buildProgram(): Command {
     .addOption(new Option('--quiet', 'print nothing but errors').default(false).conflicts('debug'))
     .option('--debug', 'log every step under the eventgraph:* debug namespaces', false)
     .action(async (paths: string[], flags: ScanFlags) => runScan(paths, flags));
+
+  program
+    .command('serve')
+    .description('explore the last scan in a browser: the graph, evidence and read-only Cypher')
+    .option('--out <dir>', "the scan's --out folder", '.')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
+    .option(
+      '--host <host>',
+      'address to bind; anything but loopback exposes your code',
+      DEFAULT_HOST,
+    )
+    .action(async (flags: ServeFlags) => runServe(flags));
   return program;
 }
 
@@ -60,6 +75,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
       outDir: path.resolve(flags.out),
       reportFile: flags.report && path.resolve(flags.report),
       jsonFile: flags.json && path.resolve(flags.json),
+      htmlFile: flags.html && path.resolve(flags.html),
       include: flags.include,
       exclude: flags.exclude,
       includeTests: flags.includeTests,
@@ -70,6 +86,39 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   } finally {
     progress?.stop();
   }
+}
+
+interface ServeFlags {
+  out: string;
+  port: string;
+  host: string;
+}
+
+async function runServe(flags: ServeFlags): Promise<void> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, got ${flags.port}`);
+  }
+  const running = await startViewerServer({
+    outDir: path.resolve(flags.out),
+    port,
+    host: flags.host,
+  }).catch((error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new UsageError(
+        `cannot listen on ${flags.host}:${flags.port} (${code})`,
+        'choose another --port or --host',
+      );
+    }
+    throw error;
+  });
+  process.stderr.write(`eventgraph: serving ${flags.out} at ${running.url} (Ctrl-C stops)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -98,7 +147,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function commandOf(argv: readonly string[]): string {
-  return argv[0] === 'scan' ? 'scan ' : '';
+  return argv[0] === 'scan' || argv[0] === 'serve' ? `${argv[0]} ` : '';
 }
 
 process.exitCode = await main(process.argv.slice(2));

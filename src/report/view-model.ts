@@ -44,11 +44,15 @@ export interface ReportView {
   diagram: string[];
   sections: ReportSection[];
   scan: string;
+  /** Relative path from the report to the self-contained viewer, when one was written. */
+  viewer: string | null;
 }
 
 export interface ViewModelOptions {
   /** How many evidence locations an item lists before "and N more". */
   evidenceLimit?: number;
+  /** Path of the self-contained viewer relative to the report's folder, with '/'. */
+  viewerLink?: string;
 }
 
 const STREAM_KINDS = new Set(['topic', 'stream']);
@@ -87,6 +91,7 @@ export function buildViewModel(
     diagram: diagramOf(context),
     sections,
     scan: scanOf(context),
+    viewer: options.viewerLink === undefined ? null : markdownLink(options.viewerLink),
   };
 }
 
@@ -775,6 +780,10 @@ function scanOf(context: ReportContext): string {
       : `${code(r.name)} (no commit recorded)`,
   );
   return `Scan: ${repositories.join('; ')}.`;
+}
+
+function markdownLink(file: string): string {
+  return `[${file.replaceAll(/[[\]\\]/g, '\\$&')}](<${file.replaceAll(/[<>]/g, encodeURIComponent)}>)`;
 }
 
 // ---- small helpers ---------------------------------------------------------------------------

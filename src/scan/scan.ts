@@ -14,6 +14,8 @@ import { runPatterns } from '../patterns/patterns.js';
 import { buildViewModel } from '../report/view-model.js';
 import { renderReport } from '../report/render.js';
 import { KuzuStore } from '../store/kuzu-store.js';
+import { collectSnippets, renderStandaloneViewer } from '../viewer/html.js';
+import { remoteLinks, writeRepositoryRoots } from '../viewer/scan-folder.js';
 import { extractRepository, repositoryTargets, type ExtractOptions } from './extract.js';
 import { checkRepositoryPaths } from './validate.js';
 
@@ -23,6 +25,8 @@ export interface ScanRequest extends Omit<ExtractOptions, 'extractors'> {
   outDir: string;
   reportFile?: string;
   jsonFile?: string;
+  /** Self-contained viewer page to write, linked from the report. */
+  htmlFile?: string;
 }
 
 export interface ScanSummary {
@@ -41,6 +45,7 @@ export interface ScanOutcome {
   report: string;
   reportFile: string;
   jsonFile: string;
+  htmlFile: string | null;
   summary: ScanSummary;
 }
 
@@ -74,14 +79,35 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     await store.close();
   }
 
-  const report = renderReport(buildViewModel(graph, derived.patterns, derived.gaps));
-  const exported = buildExport(graph, derived.patterns, derived.gaps);
   const reportFile = request.reportFile ?? path.join(request.outDir, 'eventgraph-report.md');
   const jsonFile = request.jsonFile ?? path.join(request.outDir, 'eventgraph-graph.json');
+  const htmlFile = request.htmlFile ?? null;
+  const viewerLink =
+    htmlFile === null ? null : path.relative(path.dirname(reportFile), htmlFile).split(path.sep);
+  const report = renderReport(
+    buildViewModel(graph, derived.patterns, derived.gaps, { viewerLink: viewerLink?.join('/') }),
+  );
+  const exported = buildExport(graph, derived.patterns, derived.gaps);
   await mkdir(path.dirname(reportFile), { recursive: true });
   await mkdir(path.dirname(jsonFile), { recursive: true });
   await writeFile(reportFile, report, 'utf8');
   await writeFile(jsonFile, serializeExport(exported), 'utf8');
+  const roots = new Map(
+    extractions.map((x, index) => [x.name, path.resolve(request.paths[index] ?? x.root)]),
+  );
+  await writeRepositoryRoots(
+    request.outDir,
+    [...roots].map(([name, root]) => ({ name, root })),
+  );
+  if (htmlFile !== null) {
+    const page = await renderStandaloneViewer(
+      exported,
+      await remoteLinks(exported, roots),
+      await collectSnippets(exported, roots),
+    );
+    await mkdir(path.dirname(htmlFile), { recursive: true });
+    await writeFile(htmlFile, page, 'utf8');
+  }
 
   const nodesPerLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, 0])) as Record<
     NodeLabel,
@@ -95,6 +121,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     report,
     reportFile,
     jsonFile,
+    htmlFile,
     summary: {
       repositories: extractions.map((x) => ({
         name: x.name,
