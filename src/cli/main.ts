@@ -9,12 +9,15 @@ import { scan } from '../scan/scan.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startViewerServer } from '../serve/server.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { NEO4J_OPTION_HELP, neo4jTarget } from './neo4j-target.js';
+import { registerQueryCommand } from './query-command.js';
 
 interface ScanFlags {
   out: string;
   report?: string;
   json?: string;
   html?: string;
+  neo4j?: string;
   include: string[];
   exclude: string[];
   includeTests: boolean;
@@ -50,7 +53,10 @@ function buildProgram(): Command {
     )
     .addOption(new Option('--quiet', 'print nothing but errors').default(false).conflicts('debug'))
     .option('--debug', 'log every step under the eventgraph:* debug namespaces', false)
+    .option('--neo4j <uri>', NEO4J_OPTION_HELP)
     .action(async (paths: string[], flags: ScanFlags) => runScan(paths, flags));
+
+  registerQueryCommand(program);
 
   program
     .command('serve')
@@ -76,6 +82,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
       reportFile: flags.report && path.resolve(flags.report),
       jsonFile: flags.json && path.resolve(flags.json),
       htmlFile: flags.html && path.resolve(flags.html),
+      neo4j: neo4jTarget(flags.neo4j),
       include: flags.include,
       exclude: flags.exclude,
       includeTests: flags.includeTests,
@@ -147,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function commandOf(argv: readonly string[]): string {
-  return argv[0] === 'scan' || argv[0] === 'serve' ? `${argv[0]} ` : '';
+  return argv[0] === 'scan' || argv[0] === 'serve' || argv[0] === 'query' ? `${argv[0]} ` : '';
 }
 
 process.exitCode = await main(process.argv.slice(2));

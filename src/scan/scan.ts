@@ -14,6 +14,7 @@ import { runPatterns } from '../patterns/patterns.js';
 import { buildViewModel } from '../report/view-model.js';
 import { renderReport } from '../report/render.js';
 import { KuzuStore } from '../store/kuzu-store.js';
+import { Neo4jStore, type Neo4jConnection } from '../store/neo4j-store.js';
 import { collectSnippets, renderStandaloneViewer } from '../viewer/html.js';
 import { remoteLinks, writeRepositoryRoots } from '../viewer/scan-folder.js';
 import { extractRepository, repositoryTargets, type ExtractOptions } from './extract.js';
@@ -27,6 +28,8 @@ export interface ScanRequest extends Omit<ExtractOptions, 'extractors'> {
   jsonFile?: string;
   /** Self-contained viewer page to write, linked from the report. */
   htmlFile?: string;
+  /** Load into this Neo4j instead of the embedded store. */
+  neo4j?: Neo4jConnection | null;
 }
 
 export interface ScanSummary {
@@ -70,11 +73,13 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
 
   const storeDir = path.join(request.outDir, '.eventgraph');
   await mkdir(storeDir, { recursive: true });
-  const store = new KuzuStore({ location: storeDir });
+  const store = request.neo4j
+    ? new Neo4jStore(request.neo4j)
+    : new KuzuStore({ location: storeDir });
   let derived: { patterns: PatternFinding[]; gaps: GapFinding[] };
   try {
     await store.load(graph);
-    derived = await runPatterns(store);
+    derived = onlyAbout(graph, await runPatterns(store));
   } finally {
     await store.close();
   }
@@ -136,4 +141,17 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       elapsedMs: performance.now() - started,
     },
   };
+}
+
+/**
+ * A Neo4j database may hold other repositories too: the report keeps the findings that touch
+ * at least one node of this scan (a fan-out across repositories stays, with all its subjects).
+ */
+function onlyAbout(
+  graph: Graph,
+  derived: { patterns: PatternFinding[]; gaps: GapFinding[] },
+): { patterns: PatternFinding[]; gaps: GapFinding[] } {
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const touches = (finding: { subjects: string[] }) => finding.subjects.some((s) => ids.has(s));
+  return { patterns: derived.patterns.filter(touches), gaps: derived.gaps.filter(touches) };
 }
