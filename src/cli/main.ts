@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import createDebug from 'debug';
 import { EXIT, EventgraphError, UsageError } from '../errors.js';
+import { projectVersion } from '../project-root.js';
 import { scan } from '../scan/scan.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startViewerServer } from '../serve/server.js';
 import { createProgress } from './progress.js';
@@ -32,6 +33,7 @@ function buildProgram(): Command {
     .description(
       'Map the asynchronous communication of code repositories, with file:line evidence.',
     )
+    .version(projectVersion(), '--version', 'print the version')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
@@ -130,6 +132,10 @@ async function runServe(flags: ServeFlags): Promise<void> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

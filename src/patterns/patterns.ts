@@ -1,13 +1,12 @@
 // Step 7: runs every read-only query in cypher/patterns on a store and turns its rows into
 // taxonomy findings and gaps. The queries decide what is a finding; this module only names
 // it, summarizes it in one line and attaches evidence.
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import createDebug from 'debug';
 import type { GapFinding, PatternFinding } from '../model/graph.js';
 import { PATTERN_IDS, type PatternId } from '../model/taxonomy.js';
+import { projectRoot } from '../project-root.js';
 import type { Store } from '../store/store.js';
 import { interpreters } from './interpret.js';
 import { compare } from './rows.js';
@@ -34,16 +33,7 @@ export interface PatternResults {
   gaps: GapFinding[];
 }
 
-/** The project root: the nearest folder above this module with a package.json. */
-export function projectRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let folder = path.dirname(from);
-  while (!existsSync(path.join(folder, 'package.json'))) {
-    const parent = path.dirname(folder);
-    if (parent === folder) throw new Error(`no package.json above ${from}`);
-    folder = parent;
-  }
-  return folder;
-}
+export { projectRoot };
 
 export function patternsFolder(): string {
   return path.join(projectRoot(), 'cypher', 'patterns');

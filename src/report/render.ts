@@ -1,9 +1,9 @@
 // Renders the report's view model with the Handlebars templates in the project's templates/
 // folder. Rendering adds no content of its own: the view model is already escaped and redacted.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { projectRoot } from '../project-root.js';
 import { redact } from './redact.js';
 import type { ReportView } from './view-model.js';
 
@@ -39,14 +39,6 @@ function compileTemplates(directory: string): ReportTemplate {
   return handlebars.compile<ReportView>(source, { noEscape: true, strict: true });
 }
 
-/** templates/ beside the package.json above this module: src/ under vitest, dist/src after tsc. */
 function templatesDirectory(): string {
-  let directory = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(directory, 'package.json'))) return path.join(directory, 'templates');
-    const parent = path.dirname(directory);
-    if (parent === directory)
-      throw new Error('eventgraph: no package.json above the report renderer');
-    directory = parent;
-  }
+  return path.join(projectRoot(), 'templates');
 }

@@ -1,6 +1,6 @@
 // The whole job for one set of repositories: extract, assemble, load into the store,
 // derive patterns, render the report and the export. Returns data; never prints.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../extractors/contract.js';
@@ -18,7 +18,13 @@ import { Neo4jStore, type Neo4jConnection } from '../store/neo4j-store.js';
 import { collectSnippets, renderStandaloneViewer } from '../viewer/html.js';
 import { remoteLinks, writeRepositoryRoots } from '../viewer/scan-folder.js';
 import { extractRepository, repositoryTargets, type ExtractOptions } from './extract.js';
-import { checkRepositoryPaths } from './validate.js';
+import {
+  checkDistinctOutputs,
+  checkDistinctRepositories,
+  checkRepositoryPaths,
+  prepareOutputFile,
+  prepareOutputFolder,
+} from './validate.js';
 
 export interface ScanRequest extends Omit<ExtractOptions, 'extractors'> {
   paths: readonly string[];
@@ -55,6 +61,19 @@ export interface ScanOutcome {
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const started = performance.now();
   await checkRepositoryPaths(request.paths);
+  await checkDistinctRepositories(request.paths);
+  const reportFile = request.reportFile ?? path.join(request.outDir, 'eventgraph-report.md');
+  const jsonFile = request.jsonFile ?? path.join(request.outDir, 'eventgraph-graph.json');
+  const htmlFile = request.htmlFile ?? null;
+  const outputs = [
+    { flag: '--report', file: reportFile },
+    { flag: '--json', file: jsonFile },
+    ...(htmlFile === null ? [] : [{ flag: '--html', file: htmlFile }]),
+  ];
+  checkDistinctOutputs(outputs);
+  await prepareOutputFolder(request.outDir);
+  await prepareOutputFolder(path.join(request.outDir, '.eventgraph'));
+  for (const output of outputs) await prepareOutputFile(output.file);
   const targets = repositoryTargets(request.paths);
 
   const extractions = [];
@@ -72,7 +91,6 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   );
 
   const storeDir = path.join(request.outDir, '.eventgraph');
-  await mkdir(storeDir, { recursive: true });
   const store = request.neo4j
     ? new Neo4jStore(request.neo4j)
     : new KuzuStore({ location: storeDir });
@@ -84,17 +102,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     await store.close();
   }
 
-  const reportFile = request.reportFile ?? path.join(request.outDir, 'eventgraph-report.md');
-  const jsonFile = request.jsonFile ?? path.join(request.outDir, 'eventgraph-graph.json');
-  const htmlFile = request.htmlFile ?? null;
   const viewerLink =
     htmlFile === null ? null : path.relative(path.dirname(reportFile), htmlFile).split(path.sep);
   const report = renderReport(
     buildViewModel(graph, derived.patterns, derived.gaps, { viewerLink: viewerLink?.join('/') }),
   );
   const exported = buildExport(graph, derived.patterns, derived.gaps);
-  await mkdir(path.dirname(reportFile), { recursive: true });
-  await mkdir(path.dirname(jsonFile), { recursive: true });
   await writeFile(reportFile, report, 'utf8');
   await writeFile(jsonFile, serializeExport(exported), 'utf8');
   const roots = new Map(
@@ -110,7 +123,6 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       await remoteLinks(exported, roots),
       await collectSnippets(exported, roots),
     );
-    await mkdir(path.dirname(htmlFile), { recursive: true });
     await writeFile(htmlFile, page, 'utf8');
   }
 

@@ -1,5 +1,6 @@
 // Checks the paths a user gave before any work starts, so a typo costs one clear line.
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, mkdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 export async function checkRepositoryPaths(paths: readonly string[]): Promise<void> {
@@ -22,4 +23,92 @@ export async function checkRepositoryPaths(paths: readonly string[]): Promise<vo
       throw new UsageError(`cannot read folder: ${p}`, 'check its permissions');
     }
   }
+}
+
+/** Refuses the same repository given twice, which would double every node it holds. */
+export async function checkDistinctRepositories(paths: readonly string[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const p of paths) {
+    const real = await realpath(p);
+    const earlier = seen.get(real);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `the same repository is given twice: ${earlier} and ${p}`,
+        'give it once',
+      );
+    }
+    seen.set(real, p);
+  }
+}
+
+/** Refuses two outputs written to one file, where the second would silently replace the first. */
+export function checkDistinctOutputs(outputs: readonly { flag: string; file: string }[]): void {
+  for (const [index, output] of outputs.entries()) {
+    const clash = outputs
+      .slice(index + 1)
+      .find((o) => path.resolve(o.file) === path.resolve(output.file));
+    if (clash) {
+      throw new UsageError(
+        `${output.flag} and ${clash.flag} name the same file: ${output.file}`,
+        'give each output its own file',
+      );
+    }
+  }
+}
+
+/**
+ * Creates an output folder one level at a time. Node's recursive mkdir never returns on
+ * some virtual file systems (/proc); one level at a time, a refusal is an answer.
+ */
+export async function prepareOutputFolder(folder: string): Promise<void> {
+  const absolute = path.resolve(folder);
+  const missing: string[] = [];
+  let current = absolute;
+  for (;;) {
+    const info = await stat(current).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory()) throw cannotWrite(folder, `${current} is not a folder`);
+      break;
+    }
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const level of missing) {
+    try {
+      await mkdir(level);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw cannotWrite(folder, FILE_ERRORS[code ?? ''] ?? String(error));
+    }
+  }
+  try {
+    await access(absolute, constants.W_OK);
+  } catch {
+    throw cannotWrite(folder, 'permission denied');
+  }
+}
+
+/** Makes sure an output file can be written: its folder exists and it is not a folder. */
+export async function prepareOutputFile(file: string): Promise<void> {
+  await prepareOutputFolder(path.dirname(path.resolve(file)));
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw cannotWrite(file, 'it is a folder');
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such folder can be made there',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left',
+  ENOTDIR: 'a parent is not a folder',
+};
+
+function cannotWrite(target: string, why: string): UsageError {
+  return new UsageError(
+    `cannot write to ${target} (${why})`,
+    'choose another --out, --report or --json',
+  );
 }

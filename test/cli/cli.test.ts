@@ -107,3 +107,58 @@ describe('eventgraph scan: bad input', () => {
     expect(channels.sort()).toEqual(['bad-input.ok', 'still.found', 'still_found']);
   });
 });
+
+describe('eventgraph scan: outputs it cannot write', () => {
+  const shop = path.join('examples', 'shop');
+
+  it('prints the usage and exits 2 when run with nothing', () => {
+    const run = runCli([]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^Usage: eventgraph \[options\] \[command\]/);
+    expect(run.stderr).toContain('scan [options] <path...>');
+  });
+
+  it('prints its version', () => {
+    const run = runCli(['--version']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('refuses an --out that cannot be made, at once, instead of looping', () => {
+    const run = runCli(['scan', shop, '--out', '/proc/eventgraph-out']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'eventgraph: cannot write to /proc/eventgraph-out (no such folder can be made there); ' +
+        'choose another --out, --report or --json\n',
+    );
+  });
+
+  it('refuses an --out that is a file', () => {
+    const file = path.join(temp, 'not-a-folder');
+    writeFileSync(file, '');
+    const run = runCli(['scan', shop, '--out', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `eventgraph: cannot write to ${file} (${file} is not a folder); ` +
+        'choose another --out, --report or --json\n',
+    );
+  });
+
+  it('refuses a report and an export written to the same file', () => {
+    const same = path.join(temp, 'same.out');
+    const run = runCli(['scan', shop, '--out', temp, '--report', same, '--json', same]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `eventgraph: --report and --json name the same file: ${same}; give each output its own file\n`,
+    );
+  });
+
+  it('refuses the same repository given twice', () => {
+    const run = runCli(['scan', shop, `${shop}/`, '--out', temp]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `eventgraph: the same repository is given twice: ${shop} and ${shop}/; give it once\n`,
+    );
+  });
+});
