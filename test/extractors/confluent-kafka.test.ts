@@ -48,6 +48,40 @@ describe('confluent-kafka', () => {
     );
   });
 
+  it('makes each consumer in one script or function its own handler', async () => {
+    const scan = await scanFixture('confluent-kafka-fanout', ['confluent-kafka']);
+    expect(scan.names('Handler')).toEqual([
+      'label_consumer',
+      'listen (tracking-mobile)',
+      'listen (tracking-web)',
+      'notify_consumer',
+    ]);
+    expect(scan.node('Handler', 'label_consumer').properties).toEqual({
+      group: 'labels',
+      fromBeginning: true,
+    });
+    expect(where(scan.node('Handler', 'label_consumer').evidence)).toEqual([
+      'shipping/listeners.py:15',
+    ]);
+    expect(scan.node('Handler', 'notify_consumer').properties).toEqual({
+      group: 'notifications',
+    });
+    expect(
+      where(scan.edges('CONSUMES', 'notify_consumer', 'shipments.created')[0]?.evidence ?? []),
+    ).toEqual(['shipping/listeners.py:11']);
+    const tracked = scan.edges('CONSUMES', undefined, 'shipments.tracked').map((e) => ({
+      group: e.properties.group,
+      at: where(e.evidence),
+    }));
+    expect(tracked).toEqual([
+      { group: 'tracking-mobile', at: ['shipping/tracking.py:13'] },
+      { group: 'tracking-web', at: ['shipping/tracking.py:7'] },
+    ]);
+    expect(where(scan.node('Handler', 'listen (tracking-web)').evidence)).toEqual([
+      'shipping/tracking.py:8',
+    ]);
+  });
+
   it('finds nothing when a producer is created but never produces', async () => {
     const scan = await scanFixture('confluent-kafka-negative', ['confluent-kafka']);
     expect(scan.graph.nodes).toEqual([]);

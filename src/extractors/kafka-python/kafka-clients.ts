@@ -20,11 +20,19 @@ import {
 } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { Located } from '../../lang/python/resolve.js';
-import { argument, enclosingFunction, positionalArguments } from '../../lang/python/syntax.js';
+import {
+  argument,
+  enclosingFunction,
+  isInsideLoop,
+  positionalArguments,
+} from '../../lang/python/syntax.js';
 import { runQuery, type SyntaxNode } from '../../lang/python/tree-sitter.js';
+import { confluentDialect } from '../confluent-kafka/dialect.js';
+import { kafkaPythonDialect } from './dialect.js';
 
 /** How one client library spells the same ideas. */
 export interface KafkaDialect {
+  library: 'kafka-python' | 'confluent-kafka';
   producer: RegExp;
   consumer: RegExp;
   /** The producing method and where its topic and key are. */
@@ -46,10 +54,15 @@ export interface KafkaDialect {
   config(file: PyFile, client: Located): Map<string, Located>;
 }
 
+// A function may hold consumers of both libraries; each is its own handler, so both
+// extractors see every Kafka client when they name handlers, and report only their own.
+const DIALECTS: readonly KafkaDialect[] = [kafkaPythonDialect, confluentDialect];
+
 interface Client {
   key: string;
   located: Located;
   role: 'producer' | 'consumer';
+  dialect: KafkaDialect;
 }
 
 interface Use {
@@ -57,6 +70,22 @@ interface Use {
   method: string;
   call: SyntaxNode;
   args: SyntaxNode | undefined;
+}
+
+/** A consumer that is polled or iterated, with where that happens. */
+interface Consumption {
+  client: Client;
+  uses: Use[];
+  polls: Use[];
+  /** The poll calls and `for message in consumer` loops, in the order found. */
+  reads: SyntaxNode[];
+  first: SyntaxNode;
+}
+
+/** A handler with the loops its messages are read in, to attribute sends inside them. */
+interface HandlerScope {
+  handler: NodeRef;
+  loops: SyntaxNode[];
 }
 
 export function extractKafka(file: PyFile, dialect: KafkaDialect): GraphRecord[] {
@@ -85,13 +114,19 @@ class KafkaFile {
       const client = iterable ? this.clientOf(iterable) : undefined;
       if (client?.role === 'consumer' && loop) this.iterations.push({ client, loop });
     }
-    const handlers = new Map<string, NodeRef>();
-    for (const client of this.clients.values()) {
-      if (client.role === 'consumer') this.consumer(client, handlers);
+    const consumptions = [...this.clients.values()]
+      .map((client) => this.consumption(client))
+      .filter((c): c is Consumption => c !== undefined);
+    const handlers = new Map<string, HandlerScope[]>();
+    for (const consumption of consumptions) {
+      if (consumption.client.dialect !== this.dialect) continue;
+      const scope = scopeKey(consumption.first);
+      const peers = consumptions.filter((c) => scopeKey(c.first) === scope);
+      this.consumer(consumption, peers, handlers);
     }
     for (const use of this.uses) {
-      if (use.client.role === 'producer' && use.method === this.dialect.produce.method)
-        this.produce(use, handlers);
+      if (use.client.dialect !== this.dialect || use.client.role !== 'producer') continue;
+      if (use.method === this.dialect.produce.method) this.produce(use, handlers);
     }
     return this.records;
   }
@@ -103,19 +138,57 @@ class KafkaFile {
     const callee = bound.node.childForFieldName('function');
     const origin = callee ? this.file.resolver.origin(bound.module, callee) : undefined;
     if (!origin) return undefined;
-    const role = this.dialect.producer.test(origin)
-      ? 'producer'
-      : this.dialect.consumer.test(origin)
-        ? 'consumer'
-        : undefined;
-    if (!role) return undefined;
-    const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = { key, located: { module: bound.module, node: bound.node }, role };
-      this.clients.set(key, client);
+    for (const dialect of DIALECTS) {
+      const role = dialect.producer.test(origin)
+        ? 'producer'
+        : dialect.consumer.test(origin)
+          ? 'consumer'
+          : undefined;
+      if (!role) continue;
+      const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
+      let client = this.clients.get(key);
+      if (!client) {
+        client = { key, located: { module: bound.module, node: bound.node }, role, dialect };
+        this.clients.set(key, client);
+      }
+      return client;
     }
-    return client;
+    return undefined;
+  }
+
+  // A consumer that is never polled or iterated consumes nothing.
+  private consumption(client: Client): Consumption | undefined {
+    if (client.role !== 'consumer') return undefined;
+    const uses = this.uses.filter((u) => u.client === client);
+    const polls = uses.filter((u) => u.method in client.dialect.polls);
+    const reads = [
+      ...polls.map((p) => p.call),
+      ...this.iterations.filter((i) => i.client === client).map((i) => i.loop),
+    ];
+    const first = reads[0];
+    return first ? { client, uses, polls, reads, first } : undefined;
+  }
+
+  /**
+   * One handler per consumer object: named after its function (or script) when that holds no
+   * other consumer; otherwise after the consumer's variable, or the function and the group
+   * when only the group tells them apart.
+   */
+  private handlerName(consumer: Consumption, peers: Consumption[]): string {
+    const scope = enclosingName(this.file.module, consumer.first);
+    if (peers.length <= 1) return scope;
+    const variable = variableOf(consumer.client);
+    if (variable && peers.filter((p) => variableOf(p.client) === variable).length === 1)
+      return variable;
+    const group = this.group(consumer.client)?.name;
+    if (group && peers.filter((p) => this.group(p.client)?.name === group).length === 1)
+      return `${scope} (${group})`;
+    return `${scope} (line ${String(consumer.first.startPosition.row + 1)})`;
+  }
+
+  private group(client: Client): ResolvedName | undefined {
+    const group = client.dialect.config(this.file, client.located).get(client.dialect.keys.group);
+    return group ? this.file.resolver.string(group.module, group.node) : undefined;
   }
 
   private config(client: Client): Map<string, Located> {
@@ -126,22 +199,17 @@ class KafkaFile {
     return located ? this.file.resolver.literal(located.module, located.node) : undefined;
   }
 
-  private consumer(client: Client, handlers: Map<string, NodeRef>): void {
-    const uses = this.uses.filter((u) => u.client === client);
-    const polls = uses.filter((u) => u.method in this.dialect.polls);
-    const loops = [
-      ...polls.map((p) => p.call),
-      ...this.iterations.filter((i) => i.client === client).map((i) => i.loop),
-    ];
-    const first = loops[0];
-    // A consumer that is never polled or iterated consumes nothing.
-    if (!first) return;
-
+  private consumer(
+    consumer: Consumption,
+    peers: Consumption[],
+    handlers: Map<string, HandlerScope[]>,
+  ): void {
+    const { client, uses, polls, first } = consumer;
     const topics = this.topics(client, uses);
     const config = this.config(client);
     const properties: Properties = {};
-    const group = config.get(this.dialect.keys.group);
-    if (group) properties.group = this.file.resolver.string(group.module, group.node).name;
+    const group = this.group(client);
+    if (group) properties.group = group.name;
     const autoCommit = this.literal(config.get(this.dialect.keys.autoCommit));
     if (typeof autoCommit === 'boolean') properties.autoCommit = autoCommit;
     if (uses.some((u) => u.method === 'commit')) properties.ack = 'manual';
@@ -149,16 +217,20 @@ class KafkaFile {
       properties.fromBeginning = true;
     if (polls.some((p) => this.asksForBatch(p))) properties.batch = true;
 
-    const name = enclosingName(this.file.module, first);
+    const name = this.handlerName(consumer, peers);
     const handler = ref.handler(locationOf(this.file), name);
     const fn = enclosingFunction(first);
-    if (fn) handlers.set(String(fn.startIndex), handler);
+    if (fn) {
+      const loops = consumer.reads.map((read) =>
+        read.type === 'call' ? (isInsideLoop(read, fn) ?? read) : read,
+      );
+      const key = String(fn.startIndex);
+      handlers.set(key, [...(handlers.get(key) ?? []), { handler, loops }]);
+    }
+    // Among several consumers the handler is where this one is read, not the whole function.
+    const at = peers.length > 1 ? first : (fn ?? first);
     this.records.push(
-      nodeRecord(
-        handler,
-        { name, technology: 'kafka', properties },
-        evidenceOf(this.file, fn ?? first),
-      ),
+      nodeRecord(handler, { name, technology: 'kafka', properties }, evidenceOf(this.file, at)),
     );
     for (const topic of topics) {
       const evidence = evidenceOf(this.file, topic.at.node, topic.at.module);
@@ -218,7 +290,7 @@ class KafkaFile {
     return topics;
   }
 
-  private produce(use: Use, handlers: Map<string, NodeRef>): void {
+  private produce(use: Use, handlers: Map<string, HandlerScope[]>): void {
     const config = this.config(use.client);
     const guarantees: Properties = {};
     if (this.literal(config.get(this.dialect.keys.idempotence)) === true)
@@ -232,8 +304,7 @@ class KafkaFile {
     const acks = this.literal(config.get(this.dialect.keys.acks));
     if (acks !== undefined) guarantees.acks = String(acks);
 
-    const fn = enclosingFunction(use.call);
-    const inHandler = fn ? handlers.get(String(fn.startIndex)) : undefined;
+    const inHandler = handlerAround(use.call, handlers);
     const { topic, key } = this.dialect.produce;
     for (const view of expandWrapper(this.file, use.call, {
       topic: argument(use.args, ...topic),
@@ -270,4 +341,32 @@ class KafkaFile {
     const literal = this.file.resolver.literal(key.module, key.node);
     return literal === undefined ? key.node.text : String(literal);
   }
+}
+
+function scopeKey(node: SyntaxNode): number {
+  return enclosingFunction(node)?.startIndex ?? -1;
+}
+
+/** The name a consumer is assigned to: `billing = KafkaConsumer(...)`, `self.billing = ...`. */
+function variableOf(client: Client): string | undefined {
+  const assignment = client.located.node.parent;
+  if (assignment?.type !== 'assignment') return undefined;
+  const target = assignment.childForFieldName('left');
+  if (target?.type === 'identifier') return target.text;
+  if (target?.type === 'attribute') return target.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+/** The handler a send belongs to: the only one of its function, or the one whose loop holds it. */
+function handlerAround(
+  call: SyntaxNode,
+  handlers: Map<string, HandlerScope[]>,
+): NodeRef | undefined {
+  const fn = enclosingFunction(call);
+  const inFunction = fn ? (handlers.get(String(fn.startIndex)) ?? []) : [];
+  if (inFunction.length <= 1) return inFunction[0]?.handler;
+  const holding = inFunction.filter((h) =>
+    h.loops.some((loop) => loop.startIndex <= call.startIndex && call.endIndex <= loop.endIndex),
+  );
+  return holding.length === 1 ? holding[0]?.handler : undefined;
 }

@@ -2,8 +2,8 @@
 import createDebug from 'debug';
 import type { Extractor } from '../contract.js';
 import type { PyFile } from '../../lang/python/frontend.js';
-import type { Located } from '../../lang/python/resolve.js';
-import { extractKafka, type KafkaDialect } from './kafka-clients.js';
+import { kafkaPythonDialect } from './dialect.js';
+import { extractKafka } from './kafka-clients.js';
 
 const debug = createDebug('eventgraph:extract:kafka-python');
 
@@ -18,41 +18,8 @@ export const kafkaPythonExtractor: Extractor<PyFile> = {
   prefilter: ['kafka', 'KafkaProducer', 'KafkaConsumer', '.send(', '.poll(', '.subscribe('],
   emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
   extract(file) {
-    const records = extractKafka(file, dialect);
+    const records = extractKafka(file, kafkaPythonDialect);
     debug('%s: %d records', file.input.path, records.length);
     return records;
-  },
-};
-
-const dialect: KafkaDialect = {
-  producer: /^kafka(\.producer(\.kafka)?)?\.KafkaProducer$/,
-  consumer: /^kafka(\.consumer(\.group)?)?\.KafkaConsumer$/,
-  produce: { method: 'send', topic: [0, 'topic'], key: [2, 'key'] },
-  polls: { poll: [1, 'max_records'] },
-  constructorTopics: true,
-  keys: {
-    group: 'group_id',
-    autoCommit: 'enable_auto_commit',
-    offsetReset: 'auto_offset_reset',
-    idempotence: 'enable_idempotence',
-    transactionalId: 'transactional_id',
-    retries: 'retries',
-    acks: 'acks',
-  },
-  // KafkaProducer(**settings) and KafkaConsumer(..., group_id=...) take keyword arguments.
-  config(file: PyFile, client: Located) {
-    const config = new Map<string, Located>();
-    for (const child of client.node.childForFieldName('arguments')?.namedChildren ?? []) {
-      if (child.type === 'dictionary_splat') {
-        const spread = child.namedChildren[0];
-        for (const [key, value] of spread ? (file.resolver.dict(client.module, spread) ?? []) : [])
-          config.set(key, value);
-      }
-      const name = child.childForFieldName('name')?.text;
-      const value = child.childForFieldName('value');
-      if (child.type === 'keyword_argument' && name && value)
-        config.set(name, { module: client.module, node: value });
-    }
-    return config;
   },
 };
