@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     setupFiles: ['test/helpers/no-console.ts'],
+    globalSetup: ['test/helpers/neo4j-global-setup.ts'],
   },
 });

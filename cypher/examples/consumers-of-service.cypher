@@ -4,13 +4,13 @@
 //   RabbitMQ exchange bound to the queue it reads.
 // params: service: the publishing service, by name (@shop/orders), folder (orders) or id
 MATCH (s:Service)
-WHERE s.name = $service OR s.id = $service OR s.id ENDS WITH '/' + $service
-MATCH (publisher)-[:PUBLISHES]->(channel)-[:ROUTES_TO*0..1]->(read)<-[:CONSUMES]-(consumer)
-WHERE publisher.id = s.id OR publisher.service = s.id
+WHERE s.name = $service OR s.id = $service OR s.id ENDS WITH ('/' + $service)
+MATCH (p)-[:PUBLISHES]->(ch)-[:ROUTES_TO*0..1]->(target)<-[:CONSUMES]-(c)
+WHERE p.id = s.id OR p.service = s.id
 RETURN DISTINCT s.name AS publisher,
-  channel.name AS channel,
-  channel.technology AS technology,
-  read.name AS readFrom,
-  coalesce(consumer.service, consumer.id) AS consumerService,
-  consumer.name AS consumer
+  ch.name AS channel,
+  ch.technology AS technology,
+  target.name AS readFrom,
+  coalesce(c.service, c.id) AS consumerService,
+  c.name AS consumer
 ORDER BY channel, readFrom, consumerService, consumer

@@ -35,7 +35,7 @@ export async function queryKuzuReadOnly(
   const file = path.join(options.location, DATABASE_FILE);
   if (!existsSync(file)) {
     throw new StoreError(
-      `No embedded database at ${file}.`,
+      `No embedded database at ${file}`,
       'run eventgraph scan with the same --out first, or query Neo4j with --neo4j',
     );
   }

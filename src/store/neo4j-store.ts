@@ -179,7 +179,7 @@ export class Neo4jStore implements Store {
     const queryType = explained.summary.queryType;
     if (queryType !== 'r') {
       throw new WriteRefusedError(
-        `Refused: Neo4j plans this query as ${describeQueryType(queryType)}, not read-only.`,
+        `Refused: Neo4j plans this query as ${describeQueryType(queryType)}, not read-only`,
         'eventgraph query runs read-only queries; change the graph by scanning again',
       );
     }
@@ -378,7 +378,7 @@ export class Neo4jStore implements Store {
       case 'ServiceUnavailable':
       case 'SessionExpired':
         return new UnreachableError(
-          `${where} did not answer.`,
+          `${where} did not answer`,
           'start it (docker compose up -d) or give the right address with --neo4j or NEO4J_URI',
           options,
         );
@@ -386,13 +386,13 @@ export class Neo4jStore implements Store {
       case 'Neo.ClientError.Security.AuthenticationRateLimit':
       case 'Neo.ClientError.Security.CredentialsExpired':
         return new CredentialsError(
-          `${where} refused the credentials of user "${this.connection.username}".`,
+          `${where} refused the credentials of user "${this.connection.username}"`,
           'check NEO4J_USERNAME and NEO4J_PASSWORD',
           options,
         );
       case 'Neo.ClientError.Database.DatabaseNotFound':
         return new DatabaseMissingError(
-          `${where} has no database "${database}".`,
+          `${where} has no database "${database}"`,
           'set NEO4J_DATABASE to an existing database (Neo4j Community has only "neo4j")',
           options,
         );

@@ -53,14 +53,14 @@ const WHAT_TO_DO =
 export function assertReadOnlyText(cypher: string, engine: Engine): void {
   const code = blankCommentsAndStrings(cypher);
   const body = code.trim().replace(/;\s*$/, '');
-  if (body === '') throw new WriteRefusedError('The query is empty.', 'give one Cypher statement');
+  if (body === '') throw new WriteRefusedError('The query is empty', 'give one Cypher statement');
   if (body.includes(';')) {
-    throw new WriteRefusedError('Refused: the query holds several statements.', WHAT_TO_DO);
+    throw new WriteRefusedError('Refused: the query holds several statements', WHAT_TO_DO);
   }
   for (const [pattern, name] of REFUSED_CLAUSES) {
     if (pattern.test(body)) {
       throw new WriteRefusedError(
-        `Refused: ${name} is not allowed in a read-only query.`,
+        `Refused: ${name} is not allowed in a read-only query`,
         WHAT_TO_DO,
       );
     }
@@ -71,7 +71,7 @@ export function assertReadOnlyText(cypher: string, engine: Engine): void {
     if (procedure === undefined) continue;
     if (!READ_PROCEDURES[engine].includes(procedure)) {
       throw new WriteRefusedError(
-        `Refused: procedure ${match[1] ?? ''} is not on the read-only list.`,
+        `Refused: procedure ${match[1] ?? ''} is not on the read-only list`,
         `${WHAT_TO_DO}; allowed procedures: ${READ_PROCEDURES[engine].join(', ')}`,
       );
     }
