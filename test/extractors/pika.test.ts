@@ -70,7 +70,11 @@ describe('pika', () => {
   it('reports a syntax error with its line and keeps extracting the file', async () => {
     const scan = await scanFixture('pika-orders', ['pika']);
     expect(scan.diagnostics).toEqual([
-      expect.objectContaining({ file: 'orders/broken.py', line: 8 }),
+      expect.objectContaining({
+        file: 'orders/broken.py',
+        line: 8,
+        message: "syntax error: missing ')'",
+      }),
     ]);
     expect(
       where(scan.edges('PUBLISHES', 'pika-orders', 'orders.broken')[0]?.evidence ?? []),

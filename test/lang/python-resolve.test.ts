@@ -117,7 +117,31 @@ describe('python name resolution', () => {
     );
     expect(loaded.files).toHaveLength(1);
     expect(loaded.diagnostics).toEqual([
-      expect.objectContaining({ file: 'x.py', line: 3, severity: 'warning' }),
+      {
+        severity: 'warning',
+        repository: 'demo',
+        file: 'x.py',
+        line: 3,
+        message: "syntax error: unexpected '= [1, 2'",
+      },
+    ]);
+  });
+
+  it('says what the parser saw, leaving file and line to the diagnostic fields', () => {
+    const workspace: Workspace = {
+      repository: 'demo',
+      root: '/demo',
+      files: new Set(['a.py', 'b.py']),
+      read: () => undefined,
+    };
+    const inputs = [
+      { path: 'a.py', text: 'def publish(:\n    pass\n' },
+      { path: 'b.py', text: 'import os\n\nprint("queue" name)\n' },
+    ].map((i) => ({ repository: 'demo', root: '/demo', language: 'python' as const, ...i }));
+    const loaded = pythonFrontend.load(inputs, workspace);
+    expect(loaded.diagnostics.map((d) => [d.file, d.line, d.message])).toEqual([
+      ['a.py', 1, "syntax error: missing ')'"],
+      ['b.py', 3, "syntax error: unexpected 'name'"],
     ]);
   });
 });

@@ -5,7 +5,7 @@ import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extract
 import type { PyModule } from './module-index.js';
 import { PythonProject } from './module-index.js';
 import { Resolver } from './resolve.js';
-import { firstSyntaxError, parsePython } from './tree-sitter.js';
+import { describeSyntaxError, firstSyntaxError, parsePython } from './tree-sitter.js';
 
 const debug = createDebug('eventgraph:lang:python');
 
@@ -45,9 +45,7 @@ export const pythonFrontend: Frontend<PyFile> = {
           repository: input.repository,
           file: input.path,
           line: error.startPosition.row + 1,
-          message:
-            `Python syntax error at ${input.path}:${String(error.startPosition.row + 1)}; ` +
-            'extracting what parses',
+          message: `syntax error: ${describeSyntaxError(error)}`,
         });
       }
       files.push({ input, module: project.add(input.path, input.text, root), project, resolver });

@@ -46,6 +46,15 @@ export function firstSyntaxError(root: SyntaxNode): SyntaxNode | undefined {
   }
 }
 
+/** What the parser saw at an error, for a diagnostic: `missing ')'` or `unexpected 'x'`. */
+export function describeSyntaxError(error: SyntaxNode): string {
+  if (error.isMissing) return `missing '${error.type}'`;
+  // An ERROR node spans the tokens the parser had to skip; its first line is enough to find it.
+  const firstLine = error.text.split('\n')[0]?.trim() ?? '';
+  const seen = firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine;
+  return seen ? `unexpected '${seen}'` : 'unexpected end of input';
+}
+
 const compiled = new Map<QueryName, TreeSitter.Query>();
 
 /** Runs a query file on a subtree and returns one capture record per match. */
