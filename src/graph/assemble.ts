@@ -1,5 +1,6 @@
 // Step 4: records from every extractor become one graph. Nodes named the same way merge,
 // evidence accumulates, each file is owned by the deepest service (manifest folder) above it.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Manifest } from '../extractors/manifests/manifests.js';
 import type {
@@ -49,7 +50,7 @@ export function assembleGraph(inputs: readonly RepositoryRecords[]): Graph {
       const from = ensureNode(nodes, record.from, record, services);
       const to = ensureNode(nodes, record.to, record, services);
       mergeEdge(edges, {
-        id: `${record.type}:${from}->${to}`,
+        id: edgeId(record.type, from, to, record.properties),
         type: record.type,
         from,
         to,
@@ -116,6 +117,18 @@ export function assembleGraph(inputs: readonly RepositoryRecords[]): Graph {
     });
     return id;
   }
+}
+
+/**
+ * Calls that say different things (one add() with attempts=5, another with a delay) stay
+ * separate edges, each with its own evidence; identical calls share one edge.
+ */
+function edgeId(type: string, from: string, to: string, properties: Properties): string {
+  const base = `${type}:${from}->${to}`;
+  const keys = Object.keys(properties).sort();
+  if (keys.length === 0) return base;
+  const canonical = JSON.stringify(keys.map((key) => [key, properties[key]]));
+  return `${base}#${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }
 
 function defaultKind(label: 'Topic' | 'Queue'): string {

@@ -25,7 +25,12 @@ interface Exported {
     properties: Record<string, unknown>;
     evidence: ExportedNode['evidence'];
   }[];
-  patterns: { id: string; subjects: string[]; summary: string }[];
+  patterns: {
+    id: string;
+    subjects: string[];
+    summary: string;
+    evidence: ExportedNode['evidence'];
+  }[];
   findings: { id: string; summary: string }[];
 }
 
@@ -51,7 +56,7 @@ describe('eventgraph scan examples/shop', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^shop: 27 files read, \d+ parsed, \d+ lines$/m);
     expect(run.stderr).toMatch(
-      /^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 40 edges$/m,
+      /^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 41 edges$/m,
     );
     expect(run.stderr).toMatch(/^done in \d+\.\d s$/m);
   });
@@ -102,7 +107,8 @@ describe('eventgraph scan examples/shop', () => {
       'ENQUEUES build_sales_report -> send_report_email @ services/reports/reports/tasks.py:15',
       'ENQUEUES shop-reports -> build_sales_report @ services/reports/reports/kafka_listener.py:23',
       'PUBLISHES @shop/billing -> orders.created.dlq @ services/billing/src/handlers/order-created.ts:21',
-      'PUBLISHES @shop/notifications -> emails @ services/notifications/src/main.ts:6 services/notifications/src/order-listener.ts:13',
+      'PUBLISHES @shop/notifications -> emails @ services/notifications/src/main.ts:6',
+      'PUBLISHES @shop/notifications -> emails @ services/notifications/src/order-listener.ts:13',
       'PUBLISHES @shop/orders -> orders.cancelled @ services/orders/src/server.ts:43',
       'PUBLISHES @shop/orders -> orders.created @ services/orders/src/server.ts:24',
       'PUBLISHES @shop/shipping -> shipping.events @ services/shipping/src/amqp.ts:24',
@@ -169,6 +175,16 @@ describe('eventgraph scan examples/shop', () => {
       'exactly-once',
       'fan-out',
       'retry',
+    ]);
+    const retries = exported.patterns
+      .filter((p) => p.id === 'retry')
+      .map((p) => `${p.summary} @ ${where(p)}`);
+    // Each claim cites only the call that makes it: the repeatable digest add() has no attempts.
+    expect(retries.sort()).toEqual([
+      '@shop/notifications enqueues order-confirmation with retry: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
+      '@shop/notifications publishes to emails with retry: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
+      'Job build_sales_report retries: autoretry for ConnectionError, max_retries=3 @ services/reports/reports/tasks.py:12',
+      'Job order-confirmation retries: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
     ]);
     const fanOut = exported.patterns.filter((p) => p.id === 'fan-out').map((p) => p.summary);
     expect(fanOut.sort()).toEqual([

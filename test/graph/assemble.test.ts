@@ -39,6 +39,13 @@ describe('assembleGraph', () => {
       { technology: 'kafka', properties: { key: 'customerId' } },
       at(orders.file, 20),
     ),
+    edgeRecord(
+      'PUBLISHES',
+      ref.serviceOf(orders),
+      topic,
+      { technology: 'kafka', properties: { key: 'orderId' } },
+      at(orders.file, 31),
+    ),
     nodeRecord(
       ref.handler(billing, 'onOrder'),
       { name: 'onOrder', technology: 'kafka' },
@@ -77,11 +84,14 @@ describe('assembleGraph', () => {
     expect(handler?.service).toBe('service:shop:.');
   });
 
-  it('merges repeated edges into one with every evidence and every differing value', () => {
-    const publishes = graph.edges.filter((e) => e.type === 'PUBLISHES');
-    expect(publishes).toHaveLength(1);
-    expect(publishes[0]?.evidence.map((e) => e.line)).toEqual([9, 20]);
-    expect(publishes[0]?.properties.key).toEqual(['customerId', 'orderId']);
+  it('merges calls that say the same thing and keeps calls that differ apart', () => {
+    const publishes = graph.edges
+      .filter((e) => e.type === 'PUBLISHES')
+      .map((e) => [e.properties.key, e.evidence.map((x) => x.line)]);
+    expect(publishes.sort()).toEqual([
+      ['customerId', [20]],
+      ['orderId', [9, 31]],
+    ]);
   });
 
   it('ties handlers to their service with CONTAINS', () => {
