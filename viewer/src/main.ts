@@ -66,7 +66,7 @@ async function start(): Promise<void> {
   const elementsStarted = performance.now();
   const cy = cytoscape({
     container: byId('graph'),
-    elements: elementsOf(graph),
+    elements: elementsOf(graph, big),
     style: styleOf(big),
     layout: { name: 'preset' },
     minZoom: 0.02,
