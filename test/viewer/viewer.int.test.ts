@@ -257,6 +257,38 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
     await page.close();
   });
 
+  it('groups services by repository when a scan holds several', async () => {
+    const out = path.join(temp, 'multi');
+    await scan({
+      paths: [path.join(FIXTURES, 'kafkajs-orders'), path.join(FIXTURES, 'bullmq-emails')],
+      outDir: out,
+    });
+    const server = await startViewerServer({ outDir: out, port: 0 });
+    try {
+      const { page } = await open(server.url);
+      const groups = await page.evaluate(() =>
+        window.eventgraph?.cy.nodes('[kind = "Repository"]').map((n) => ({
+          name: n.data('name') as string,
+          services: n.children('[kind = "Service"]').length,
+        })),
+      );
+      expect(groups).toEqual([
+        { name: 'kafkajs-orders', services: 1 },
+        { name: 'bullmq-emails', services: 1 },
+      ]);
+      await page.uncheck('#repositories input[value="bullmq-emails"]');
+      const repositories = await page.evaluate(() => [
+        ...new Set(
+          window.eventgraph?.cy.nodes(':visible').map((n) => n.data('repository') as string),
+        ),
+      ]);
+      expect(repositories.filter(Boolean)).toEqual(['kafkajs-orders']);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each(['served', 'self-contained'])(
     'shows hostile names and sources as text (%s)',
     async (mode) => {
