@@ -4,6 +4,10 @@ import { scanFixture } from '../helpers/scan-fixture.js';
 const where = (evidence: { file: string; line: number }[]) =>
   evidence.map((e) => `${e.file}:${String(e.line)}`);
 
+/** Edges that say different things stay apart: one line per edge, properties and evidence. */
+const said = (edges: { properties: object; evidence: { file: string; line: number }[] }[]) =>
+  edges.map((e) => `${JSON.stringify(e.properties)} @ ${where(e.evidence).join(' ')}`).sort();
+
 describe('celery', () => {
   it('finds tasks of an aliased app and shared_task, with options and routed queues', async () => {
     const scan = await scanFixture('celery-shop', ['celery']);
@@ -48,7 +52,7 @@ describe('celery', () => {
     // `shop.reports.*` in task_routes
     expect(
       where(scan.edges('CONSUMES', 'build_daily_report', 'reports')[0]?.evidence ?? []),
-    ).toEqual(['src/shop/reports.py:7']);
+    ).toEqual(['src/shop/config.py:13', 'src/shop/reports.py:7']);
   });
 
   it('reports enqueues from tasks and from service code, with delay options', async () => {
@@ -69,11 +73,9 @@ describe('celery', () => {
     expect(published[0]?.properties).toEqual({ jobName: 'send_email' });
     expect(where(published[0]?.evidence ?? [])).toEqual(['src/shop/tasks.py:33']);
 
-    const fromView = scan.edges('ENQUEUES', 'shop-worker', 'send_email');
-    expect(fromView[0]?.properties).toEqual({ via: ['chain', 'delay'] });
-    expect(where(fromView[0]?.evidence ?? [])).toEqual([
-      'src/shop/views.py:6',
-      'src/shop/views.py:7',
+    expect(said(scan.edges('ENQUEUES', 'shop-worker', 'send_email'))).toEqual([
+      '{"via":"chain"} @ src/shop/views.py:7',
+      '{"via":"delay"} @ src/shop/views.py:6',
     ]);
 
     const sent = scan.edges('ENQUEUES', 'shop-worker', 'build_daily_report');
@@ -88,9 +90,10 @@ describe('celery', () => {
     expect(scan.edges('ENQUEUES', 'shop-worker', 'fulfil_order')[0]?.properties).toEqual({
       via: 'chain',
     });
-    const notify = scan.edges('ENQUEUES', 'shop-worker', 'notify')[0];
-    expect(notify?.properties).toEqual({ via: ['chain', 'group'] });
-    expect(where(notify?.evidence ?? [])).toEqual(['src/shop/tasks.py:54', 'src/shop/views.py:7']);
+    expect(said(scan.edges('ENQUEUES', 'shop-worker', 'notify'))).toEqual([
+      '{"via":"chain"} @ src/shop/views.py:7',
+      '{"via":"group"} @ src/shop/tasks.py:54',
+    ]);
   });
 
   it('reads beat schedules from a config class and matches tasks by dotted name', async () => {
@@ -154,6 +157,44 @@ describe('celery', () => {
     const dynamic = scan.edges('ENQUEUES', 'celery-django', 'f"notifications.tasks.{kind}"')[0];
     expect(dynamic?.properties).toEqual({ via: 'send_task', dynamic: true });
     expect(where(dynamic?.evidence ?? [])).toEqual(['notifications/views.py:8']);
+  });
+
+  it('routes tasks by name and glob from conf.update, with the route line as evidence', async () => {
+    const scan = await scanFixture('celery-routing', ['celery']);
+    const consumes = scan
+      .edges('CONSUMES')
+      .map((e) => `${e.from.split(':').pop() ?? ''} -> ${e.to} @ ${where(e.evidence).join(' ')}`);
+    expect(consumes).toEqual([
+      'custom.crop -> queue:celery:media @ mailer/celery.py:11 mailer/tasks.py:12',
+      'custom.resize -> queue:celery:media @ mailer/celery.py:11 mailer/tasks.py:7',
+      'housekeeping -> queue:celery:mailer @ mailer/celery.py:14 mailer/tasks.py:32',
+      'render_digest -> queue:celery:digests @ mailer/celery.py:13 mailer/tasks.py:27',
+      'send_receipt -> queue:celery:billing @ mailer/tasks.py:22',
+      'send_welcome -> queue:celery:outbound @ mailer/celery.py:12 mailer/tasks.py:17',
+    ]);
+    expect(where(scan.node('Queue', 'media').evidence)).toEqual([
+      'mailer/celery.py:11',
+      'mailer/tasks.py:7',
+      'mailer/tasks.py:12',
+    ]);
+    expect(scan.node('Job', 'send_welcome').properties).toEqual({
+      queue: 'outbound',
+      qualifiedName: 'mailer.tasks.send_welcome',
+    });
+    // Celery routes a task by the name it is registered under, not its module path.
+    expect(scan.node('Job', 'reports.weekly').properties).toEqual({
+      qualifiedName: 'mailer.tasks.weekly_report',
+    });
+
+    const digest = scan.edges('SCHEDULES', 'celery-routing', 'render_digest')[0];
+    expect(digest?.properties).toEqual({
+      schedule: 'crontab(hour=6, minute=0)',
+      scheduleKind: 'cron',
+      scheduler: 'celery-beat',
+      task: 'mailer.tasks.render_digest',
+      entry: 'morning-digest',
+    });
+    expect(where(digest?.evidence ?? [])).toEqual(['mailer/celery.py:18']);
   });
 
   it('finds nothing for an idle app and decorators that are not Celery', async () => {

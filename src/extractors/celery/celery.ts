@@ -136,9 +136,8 @@ class CeleryFile {
       );
     }
     const queueNode = option('queue');
-    const queue = queueNode
-      ? this.resolver.string(this.file.module, queueNode)
-      : routedQueue(this.table, task);
+    const route = queueNode ? undefined : routedQueue(this.table, task);
+    const queue = queueNode ? this.resolver.string(this.file.module, queueNode) : route?.queue;
     if (queue) properties.queue = queue.name;
     if (task.name !== task.qualifiedName) properties.qualifiedName = task.qualifiedName;
 
@@ -147,19 +146,21 @@ class CeleryFile {
       nodeRecord(job, { name: task.name, technology: 'celery', properties }, evidence),
     );
     if (!queue) return;
-    this.records.push(channelRecord('Queue', 'queue', 'celery', queue, evidence));
-    this.records.push(
-      edgeRecord(
-        'CONSUMES',
-        job,
-        ref.channel('Queue', 'celery', queue.name),
-        {
-          technology: 'celery',
-          properties: {},
-        },
-        evidence,
-      ),
-    );
+    // A routed task consumes its queue because of the route: both lines are the evidence.
+    const sources = [evidence];
+    if (route) sources.push(evidenceOf(this.file, route.at.node, route.at.module));
+    for (const source of sources) {
+      this.records.push(channelRecord('Queue', 'queue', 'celery', queue, source));
+      this.records.push(
+        edgeRecord(
+          'CONSUMES',
+          job,
+          ref.channel('Queue', 'celery', queue.name),
+          { technology: 'celery', properties: {} },
+          source,
+        ),
+      );
+    }
   }
 
   private names(node: SyntaxNode): string[] {

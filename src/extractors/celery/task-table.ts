@@ -10,7 +10,7 @@ import {
   type PythonProject,
 } from '../../lang/python/module-index.js';
 import type { Located, Resolver } from '../../lang/python/resolve.js';
-import { functionName } from '../../lang/python/syntax.js';
+import { functionName, stringLiteral } from '../../lang/python/syntax.js';
 import { runQuery, type SyntaxNode } from '../../lang/python/tree-sitter.js';
 
 export interface CeleryTask {
@@ -28,8 +28,14 @@ export interface CeleryProject {
   tasks: CeleryTask[];
   /** Keyed by `path:offset` of the function, as syntax node objects are not stable. */
   byFunction: Map<string, CeleryTask>;
-  /** `task_routes` patterns with their queue. */
-  routes: { pattern: string; queue: ResolvedName }[];
+  routes: Route[];
+}
+
+/** A `task_routes` entry: a task name or glob, its queue, and the line that says so. */
+export interface Route {
+  pattern: string;
+  queue: ResolvedName;
+  at: Located;
 }
 
 const TASK_DECORATORS =
@@ -122,23 +128,49 @@ export function celerySetting(module: PyModule, setting: string): Located[] {
       target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.text;
     if (last === setting || last === upper) found.push({ module, node: value });
   }
+  // app.conf.update(task_routes={...}) or app.conf.update({"task_routes": {...}})
   for (const { method, arguments: args } of callsIn(module)) {
     if (method?.text !== 'update' || !args) continue;
-    const value = keyword(args, setting);
+    const value = keyword(args, setting) ?? dictionaryEntry(args.namedChildren[0], setting);
     if (value) found.push({ module, node: value });
   }
   return found;
 }
 
-function routesIn(module: PyModule, resolver: Resolver): CeleryProject['routes'] {
-  const routes: CeleryProject['routes'] = [];
+function dictionaryEntry(node: SyntaxNode | null | undefined, key: string): SyntaxNode | undefined {
+  if (node?.type !== 'dictionary') return undefined;
+  for (const pair of node.namedChildren) {
+    const name = pair.childForFieldName('key');
+    if (pair.type === 'pair' && name && stringLiteral(name) === key)
+      return pair.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+// task_routes maps names or globs to `{"queue": name}` (or the queue name alone); a list of
+// such maps is tried in order. https://docs.celeryq.dev/en/stable/userguide/routing.html
+function routesIn(module: PyModule, resolver: Resolver): Route[] {
+  const routes: Route[] = [];
   for (const setting of celerySetting(module, 'task_routes')) {
-    for (const [pattern, route] of resolver.dict(setting.module, setting.node) ?? []) {
-      const queue = resolver.dict(route.module, route.node)?.get('queue');
-      if (queue) routes.push({ pattern, queue: resolver.string(queue.module, queue.node) });
+    const maps = resolver.sequence(setting.module, setting.node) ?? [setting];
+    for (const map of maps) {
+      for (const [pattern, route] of resolver.dict(map.module, map.node) ?? []) {
+        const queue = resolver.dict(route.module, route.node)?.get('queue') ?? stringRoute(route);
+        if (!queue) continue;
+        const at = route.node.parent ?? route.node;
+        routes.push({
+          pattern,
+          queue: resolver.string(queue.module, queue.node),
+          at: { module: route.module, node: at },
+        });
+      }
     }
   }
   return routes;
+}
+
+function stringRoute(route: Located): Located | undefined {
+  return route.node.type === 'string' ? route : undefined;
 }
 
 /** A task by the name a beat entry, route or `send_task` uses. */
@@ -150,16 +182,25 @@ export function taskNamed(table: CeleryProject, name: string): CeleryTask | unde
   return byFunction.length === 1 ? byFunction[0] : undefined;
 }
 
-/** The queue `task_routes` gives a task: exact names, `module.*` globs, or the function name. */
-export function routedQueue(table: CeleryProject, task: CeleryTask): ResolvedName | undefined {
+/**
+ * The route `task_routes` gives a task: its exact name, a glob (`*` matches any run of
+ * characters, dots included), or a route written for the function in a module the
+ * project's layout names differently. Celery matches the name a task is registered under, so
+ * a task given `name=` is matched by that name only.
+ */
+export function routedQueue(table: CeleryProject, task: CeleryTask): Route | undefined {
+  const registered = task.name === functionName(task.fn) ? task.qualifiedName : task.name;
   for (const route of table.routes) {
     const { pattern } = route;
-    if (pattern === task.name || pattern === task.qualifiedName) return route.queue;
+    if (pattern === registered) return route;
     if (pattern.includes('*')) {
       const glob = new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`);
-      if (glob.test(task.qualifiedName) || glob.test(task.name)) return route.queue;
-    } else if (pattern.split('.').pop() === functionName(task.fn)) {
-      return route.queue;
+      if (glob.test(registered)) return route;
+    } else if (
+      registered === task.qualifiedName &&
+      pattern.split('.').pop() === functionName(task.fn)
+    ) {
+      return route;
     }
   }
   return undefined;
