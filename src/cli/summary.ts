@@ -29,6 +29,7 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
   }
   if (summary.diagnostics.length > 50)
     lines.push(`... and ${String(summary.diagnostics.length - 50)} more diagnostics`);
+  for (const note of summary.notes) lines.push(`note: ${note}`);
   const labels = Object.entries(summary.nodesPerLabel)
     .filter(([, count]) => count > 0)
     .map(([label, count]) => `${String(count)} ${label}`);

@@ -18,6 +18,7 @@ import { Neo4jStore, type Neo4jConnection } from '../store/neo4j-store.js';
 import { collectSnippets, renderStandaloneViewer } from '../viewer/html.js';
 import { remoteLinks, writeRepositoryRoots } from '../viewer/scan-folder.js';
 import { extractRepository, repositoryTargets, type ExtractOptions } from './extract.js';
+import { manifestNotes } from './notes.js';
 import {
   checkDistinctOutputs,
   checkDistinctRepositories,
@@ -44,6 +45,8 @@ export interface ScanSummary {
   nodesPerLabel: Record<NodeLabel, number>;
   edges: number;
   diagnostics: Diagnostic[];
+  /** What manifests declare that the graph does not show. */
+  notes: string[];
   elapsedMs: number;
 }
 
@@ -150,6 +153,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       nodesPerLabel,
       edges: graph.edges.length,
       diagnostics: extractions.flatMap((x) => x.diagnostics),
+      notes: extractions.flatMap((x) => manifestNotes(x.name, x.manifests, allExtractors(), graph)),
       elapsedMs: performance.now() - started,
     },
   };

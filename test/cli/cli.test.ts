@@ -76,6 +76,31 @@ describe('eventgraph scan: the negative fixture', () => {
   });
 });
 
+describe('eventgraph scan: notes on what manifests declare', () => {
+  it('says which declared clients were never used and which libraries it does not read', () => {
+    const out = path.join(temp, 'notes');
+    const fixture = path.join(temp, 'declared-only');
+    mkdirSync(fixture, { recursive: true });
+    writeFileSync(
+      path.join(fixture, 'package.json'),
+      JSON.stringify({
+        name: 'api',
+        dependencies: { kafkajs: '2', '@nestjs/microservices': '10' },
+      }),
+    );
+    writeFileSync(path.join(fixture, 'main.ts'), "import { Kafka } from 'kafkajs';\n");
+    const run = runCli(['scan', fixture, '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('note: '))).toEqual([
+      'note: declared-only/package.json declares @nestjs/microservices, which this version does not read',
+      'note: declared-only/package.json declares kafkajs, but no use of it was found',
+    ]);
+    expect(readFileSync(path.join(out, 'eventgraph-report.md'), 'utf8')).toBe(
+      'no event-driven patterns\n',
+    );
+  });
+});
+
 describe('eventgraph scan: bad input', () => {
   const repo = path.join(temp, 'bad-input');
 
