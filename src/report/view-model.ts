@@ -520,6 +520,12 @@ function jobBlocks(context: ReportContext): ReportBlock[] {
       ]),
     ),
     list(
+      'Who enqueues each job',
+      sortedEdges(context, context.edges('ENQUEUES'), 'to').map((e) =>
+        callItem(e, ['via', 'queue']),
+      ),
+    ),
+    list(
       'Delayed and recurring jobs',
       calls.filter((e) => hasAny(e.properties, DELAY_KEYS)).map((e) => callItem(e, DELAY_KEYS)),
     ),
@@ -534,11 +540,11 @@ function jobBlocks(context: ReportContext): ReportBlock[] {
     ]),
     list('Dependencies', [
       ...jobs
-        .filter((n) => hasAny(n.properties, ['dependsOn']))
-        .map((n) => nodeItem(n, ['dependsOn'])),
+        .filter((n) => hasAny(n.properties, DEPENDENCY_KEYS))
+        .map((n) => nodeItem(n, DEPENDENCY_KEYS)),
       ...calls
-        .filter((e) => hasAny(e.properties, ['dependsOn']) || isChain(e.properties.via))
-        .map((e) => callItem(e, ['via', 'dependsOn'])),
+        .filter((e) => hasAny(e.properties, DEPENDENCY_KEYS) || isChain(e.properties.via))
+        .map((e) => callItem(e, ['via', ...DEPENDENCY_KEYS])),
     ]),
     list('Progress tracking', [
       ...jobs
@@ -550,6 +556,9 @@ function jobBlocks(context: ReportContext): ReportBlock[] {
     ]),
   ].filter(isBlock);
 }
+
+/** Order between jobs: a chord body runs after its header, a flow parent waits for children. */
+const DEPENDENCY_KEYS = ['after', 'waitsFor', 'parent', 'dependsOn'];
 
 const JOB_KEYS = [
   'retry',

@@ -447,3 +447,38 @@ describe('names known only at run time', () => {
     );
   });
 });
+
+describe('job triggers', () => {
+  test('name who enqueues each job, services and jobs alike, with the call', () => {
+    const service = node('service:shop:.', 'Service', 'shop', { evidence: [at('setup.py', 1)] });
+    const build = node('job:shop:celery:build', 'Job', 'build', {
+      technology: 'celery',
+      evidence: [at('app/tasks.py', 4)],
+    });
+    const mail = node('job:shop:celery:mail', 'Job', 'mail', {
+      technology: 'celery',
+      evidence: [at('app/tasks.py', 12)],
+    });
+    const markdown = report(
+      graphOf(
+        [service, build, mail],
+        [
+          edge('ENQUEUES', service.id, build.id, {
+            technology: 'celery',
+            properties: { via: 'delay' },
+            evidence: [at('app/views.py', 30)],
+          }),
+          edge('ENQUEUES', build.id, mail.id, {
+            technology: 'celery',
+            properties: { via: 'apply_async', queue: 'mail' },
+            evidence: [at('app/tasks.py', 9)],
+          }),
+        ],
+      ),
+    );
+    expect(block(markdown, 'Who enqueues each job')).toEqual([
+      '- `shop` service → `build`: via=`delay` — `app/views.py:30`',
+      '- `build` job → `mail`: via=`apply_async`; queue=`mail` — `app/tasks.py:9`',
+    ]);
+  });
+});
