@@ -4,14 +4,14 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import createDebug from 'debug';
-import { EXIT, EventgraphError, UsageError } from '../errors.js';
+import { EXIT, EventgraphError } from '../errors.js';
 import { projectVersion } from '../project-root.js';
 import { scan } from '../scan/scan.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startViewerServer } from '../serve/server.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import { NEO4J_OPTION_HELP, neo4jTarget } from './neo4j-target.js';
 import { registerQueryCommand } from './query-command.js';
+import { registerServeCommand } from './serve-command.js';
 
 interface ScanFlags {
   out: string;
@@ -60,17 +60,7 @@ function buildProgram(): Command {
 
   registerQueryCommand(program);
 
-  program
-    .command('serve')
-    .description('explore the last scan in a browser: the graph, evidence and read-only Cypher')
-    .option('--out <dir>', "the scan's --out folder", '.')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
-    .option(
-      '--host <host>',
-      'address to bind; anything but loopback exposes your code',
-      DEFAULT_HOST,
-    )
-    .action(async (flags: ServeFlags) => runServe(flags));
+  registerServeCommand(program);
   return program;
 }
 
@@ -95,39 +85,6 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   } finally {
     progress?.stop();
   }
-}
-
-interface ServeFlags {
-  out: string;
-  port: string;
-  host: string;
-}
-
-async function runServe(flags: ServeFlags): Promise<void> {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a number from 0 to 65535, got ${flags.port}`);
-  }
-  const running = await startViewerServer({
-    outDir: path.resolve(flags.out),
-    port,
-    host: flags.host,
-  }).catch((error: unknown) => {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      throw new UsageError(
-        `cannot listen on ${flags.host}:${flags.port} (${code})`,
-        'choose another --port or --host',
-      );
-    }
-    throw error;
-  });
-  process.stderr.write(`eventgraph: serving ${flags.out} at ${running.url} (Ctrl-C stops)\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await running.close();
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,11 +1,15 @@
-// The Cypher box's path: the shared text guard (src/store/query-guard.ts, also used by
-// `eventgraph query`), then the scan's store opened read-only, rows cut at a limit.
-// Known gap: `serve --neo4j` is not wired yet; it should reuse the query command's Neo4j path.
-import { assertReadOnlyText, type Engine } from '../store/query-guard.js';
-import type { Store, StoreRow, StoreValue } from '../store/store.js';
+// The Cypher box runs through the same read-only paths as `eventgraph query`: Kùzu opened
+// read-only in a READ ONLY transaction, or Neo4j in READ mode after an EXPLAIN; both behind
+// the shared text guard. This module only cuts the rows and names the strings in them.
+import { queryKuzuReadOnly } from '../store/kuzu-read-only.js';
+import { Neo4jStore, type Neo4jConnection } from '../store/neo4j-store.js';
+import type { StoreRow, StoreValue } from '../store/store.js';
 
 /** The most rows the page receives; more are cut and reported as truncated. */
 export const ROW_LIMIT = 1000;
+const QUERY_TIMEOUT_MS = 10_000;
+
+export type ReadOnlyRunner = (cypher: string) => Promise<StoreRow[]>;
 
 export interface QueryAnswer {
   columns: string[];
@@ -15,14 +19,29 @@ export interface QueryAnswer {
   nodeIds: string[];
 }
 
-export async function runReadOnlyQuery(
-  store: Store,
+/** The scan's embedded store in `<out>/.eventgraph/`. */
+export function kuzuRunner(storeFolder: string): ReadOnlyRunner {
+  return (cypher) =>
+    queryKuzuReadOnly({ location: storeFolder, queryTimeoutMs: QUERY_TIMEOUT_MS }, cypher);
+}
+
+export function neo4jRunner(connection: Neo4jConnection): ReadOnlyRunner {
+  return async (cypher) => {
+    const store = new Neo4jStore(connection);
+    try {
+      return await store.queryReadOnly(cypher);
+    } finally {
+      await store.close();
+    }
+  };
+}
+
+export async function answerQuery(
+  run: ReadOnlyRunner,
   cypher: string,
-  engine: Engine = 'kuzu',
   limit = ROW_LIMIT,
 ): Promise<QueryAnswer> {
-  assertReadOnlyText(cypher, engine);
-  const all = await store.query(cypher.trim().replace(/;\s*$/, ''));
+  const all = await run(cypher);
   const rows = all.slice(0, limit);
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return { columns, rows, truncated: all.length > limit, nodeIds: [...stringsIn(rows)].sort() };

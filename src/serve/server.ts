@@ -8,9 +8,7 @@ import path from 'node:path';
 import createDebug from 'debug';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EventgraphError } from '../errors.js';
-import { KuzuStore } from '../store/kuzu-store.js';
-import type { Store } from '../store/store.js';
-import { runReadOnlyQuery } from './query.js';
+import { answerQuery, kuzuRunner, type ReadOnlyRunner } from './query.js';
 import { viewerAssetsFolder } from '../viewer/html.js';
 import { loadScanFolder, remoteLinks } from '../viewer/scan-folder.js';
 import { readSnippet, SnippetError } from '../viewer/snippets.js';
@@ -20,7 +18,6 @@ const debug = createDebug('eventgraph:serve');
 
 export const DEFAULT_PORT = 7777;
 export const DEFAULT_HOST = '127.0.0.1';
-const QUERY_TIMEOUT_MS = 10_000;
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export interface ViewerAppOptions {
@@ -30,21 +27,13 @@ export interface ViewerAppOptions {
   assets?: string;
   /** Accept any Host header (set when binding a non-loopback address on purpose). */
   anyHost?: boolean;
-  /** The store the Cypher box reads; default the scan's Kùzu database, opened read-only. */
-  openStore?: () => Store;
+  /** What the Cypher box queries; default the scan's embedded Kùzu store, read-only. */
+  runQuery?: ReadOnlyRunner;
 }
 
 export function createViewerApp(options: ViewerAppOptions): express.Express {
   const assets = options.assets ?? viewerAssetsFolder();
-  const openStore =
-    options.openStore ??
-    (() =>
-      new KuzuStore({
-        location: path.join(options.outDir, '.eventgraph'),
-        readOnly: true,
-        queryTimeoutMs: QUERY_TIMEOUT_MS,
-        bufferPoolBytes: 64 * 1024 * 1024,
-      }));
+  const runQuery = options.runQuery ?? kuzuRunner(path.join(options.outDir, '.eventgraph'));
   const app = express();
   app.disable('x-powered-by');
   // A page on another site can make a browser call localhost; a DNS name it controls that
@@ -105,14 +94,7 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
       }
       const text = body.query;
       // One query at a time: each opens the embedded database read-only and closes it after.
-      const run = queue.then(async () => {
-        const store = openStore();
-        try {
-          return await runReadOnlyQuery(store, text);
-        } finally {
-          await store.close();
-        }
-      });
+      const run = queue.then(() => answerQuery(runQuery, text));
       queue = run.catch(() => undefined);
       response.json(await run);
     }),

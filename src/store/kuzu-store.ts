@@ -36,10 +36,6 @@ export interface KuzuStoreOptions {
   location: string;
   /** Buffer pool size in bytes; Kùzu otherwise sizes it from the machine's memory. */
   bufferPoolBytes?: number;
-  /** Open an existing database without the right to write (the viewer's query box). */
-  readOnly?: boolean;
-  /** Cancel a query that runs longer than this. */
-  queryTimeoutMs?: number;
 }
 
 type KuzuDatabase = InstanceType<typeof kuzu.Database>;
@@ -104,17 +100,12 @@ export class KuzuStore implements Store {
     if (this.connection) return this.connection;
     const target = this.databasePath;
     try {
-      const readOnly = this.options.readOnly ?? false;
-      if (target !== IN_MEMORY && !readOnly)
-        await mkdir(this.options.location, { recursive: true });
-      debug('open %s%s', target, readOnly ? ' read-only' : '');
-      const database = new kuzu.Database(target, this.bufferPoolBytes, true, readOnly);
+      if (target !== IN_MEMORY) await mkdir(this.options.location, { recursive: true });
+      debug('open %s', target);
+      const database = new kuzu.Database(target, this.bufferPoolBytes);
       await database.init();
       const connection = new kuzu.Connection(database);
       await connection.init();
-      if (this.options.queryTimeoutMs !== undefined) {
-        connection.setQueryTimeout(this.options.queryTimeoutMs);
-      }
       this.database = database;
       this.connection = connection;
       return connection;
