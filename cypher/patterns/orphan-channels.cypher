@@ -28,6 +28,7 @@ RETURN ch.id AS channelId,
   ch.technology AS technology,
   ch.dynamic AS dynamic,
   published AS published,
+  EXISTS { MATCH (source)-[:DEAD_LETTERS_TO]->(ch) } AS deadLetterTarget,
   consumed AS consumed,
   [ch.id] + coalesce(partyIds, []) AS subjects,
   [ch.evidence] + coalesce(linkEvidence, []) AS evidence

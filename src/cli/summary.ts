@@ -7,15 +7,16 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
   const lines: string[] = [];
   for (const repo of summary.repositories) {
     lines.push(
-      `${repo.name}: ${String(repo.filesRead)} files read, ${String(repo.filesParsed)} parsed, ` +
+      `${repo.name}: ${count(repo.filesRead, 'file')} read, ${String(repo.filesParsed)} parsed, ` +
         `${String(repo.lines)} lines`,
     );
+    if (repo.filesRead === 0) lines.push(`note: no file of ${repo.name} was read`);
   }
   const reasons = new Map<string, number>();
   for (const skipped of summary.skipped)
     reasons.set(skipped.reason, (reasons.get(skipped.reason) ?? 0) + 1);
   if (reasons.size > 0) {
-    const parts = [...reasons].sort().map(([reason, count]) => `${String(count)} ${reason}`);
+    const parts = [...reasons].sort().map(([reason, n]) => `${String(n)} ${reason}`);
     lines.push(`skipped: ${parts.join(', ')}`);
   }
   for (const skipped of summary.skipped.filter((s) => s.reason !== 'test or docs').slice(0, 20)) {
@@ -52,4 +53,8 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
 
 function unique(value: string, index: number, all: string[]): boolean {
   return all.indexOf(value) === index;
+}
+
+function count(n: number, noun: string): string {
+  return `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -156,7 +156,11 @@ const orphanChannels: Interpreter = (rows) => ({
   patterns: [],
   gaps: rows.map((row) => {
     const side =
-      row.published === true ? 'published but never consumed' : 'consumed but never published';
+      row.published !== true
+        ? 'consumed but never published'
+        : row.deadLetterTarget === true
+          ? 'a dead-letter destination never consumed'
+          : 'published but never consumed';
     const dynamic = row.dynamic === true ? ' (name known only at run time)' : '';
     return {
       id: 'orphan-channel',

@@ -54,7 +54,7 @@ describe('runPatterns', () => {
         ' @ edges/consumes.ts:19',
       'orphan-channel: audit is published but never consumed in the scanned code' +
         ' @ edges/publishes.ts:15 src/channels.ts:14',
-      'orphan-channel: orders.created.dlt is published but never consumed in the scanned code' +
+      'orphan-channel: orders.created.dlt is a dead-letter destination never consumed in the scanned code' +
         ' @ src/channels.ts:12',
     ]);
     expect(results.patterns[2]?.subjects).toEqual([

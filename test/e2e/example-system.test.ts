@@ -199,7 +199,7 @@ describe('eventgraph scan examples/shop', () => {
         .sort(),
     ).toEqual([
       'orders.created.dlq is published but never consumed in the scanned code',
-      'shipping.dlx is published but never consumed in the scanned code',
+      'shipping.dlx is a dead-letter destination never consumed in the scanned code',
     ]);
   });
 
