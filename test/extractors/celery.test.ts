@@ -197,6 +197,57 @@ describe('celery', () => {
     expect(where(digest?.evidence ?? [])).toEqual(['mailer/celery.py:18']);
   });
 
+  it('follows signatures into chords, groups, chains and pipes, however they are built', async () => {
+    const scan = await scanFixture('celery-canvas', ['celery']);
+    const enqueues = (task: string) => said(scan.edges('ENQUEUES', 'celery-canvas', task));
+    expect(enqueues('consume_file')).toEqual([
+      '{"via":"apply_async","priority":3} @ archive/pipelines.py:35 archive/pipelines.py:36',
+      '{"via":"chain"} @ archive/pipelines.py:24 archive/pipelines.py:26 archive/pipelines.py:30 archive/pipelines.py:31',
+      '{"via":"chord"} @ archive/pipelines.py:7 archive/pipelines.py:8',
+    ]);
+    // The chord body runs after its header.
+    expect(enqueues('cleanup')).toEqual([
+      '{"via":"chord","after":["consume_file"]} @ archive/pipelines.py:8',
+    ]);
+    expect(enqueues('notify_owner')).toEqual([
+      '{"via":"chord","after":["thumbnail"]} @ archive/pipelines.py:15',
+    ]);
+    expect(enqueues('thumbnail')).toEqual([
+      '{"via":"chain"} @ archive/pipelines.py:31',
+      '{"via":"chord"} @ archive/pipelines.py:14 archive/pipelines.py:15',
+    ]);
+    expect(enqueues('index_document')).toEqual([
+      '{"via":"chain"} @ archive/pipelines.py:25 archive/pipelines.py:26',
+      '{"via":"delay"} @ archive/exports.py:25 archive/exports.py:30',
+      '{"via":"group"} @ archive/pipelines.py:19',
+    ]);
+  });
+
+  it('names a task chosen at run time by its expression, and only when it is plausibly a task', async () => {
+    const scan = await scanFixture('celery-canvas', ['celery']);
+    const dynamicJobs = scan.graph.nodes.filter(
+      (n) => n.label === 'Job' && n.properties.dynamic === true,
+    );
+    expect(dynamicJobs.map((n) => [n.name, n.properties])).toEqual([
+      ['EXPORTERS[fmt]', { dynamic: true, expression: 'EXPORTERS[fmt]' }],
+      ['exporter', { dynamic: true, expression: 'exporter' }],
+      ['task_func', { dynamic: true, expression: 'task_func' }],
+      ['task_name', { dynamic: true, expression: 'task_name' }],
+    ]);
+    expect(said(scan.edges('ENQUEUES', 'celery-canvas', 'task_func'))).toEqual([
+      '{"via":"apply_async","countdown":5,"delayMs":5000,"dynamic":true} @ archive/exports.py:21',
+    ]);
+    expect(said(scan.edges('ENQUEUES', 'celery-canvas', 'task_name'))).toEqual([
+      '{"via":"apply_async","dynamic":true} @ archive/exports.py:34 archive/exports.py:35',
+    ]);
+    // `client.delay()` and a mapping that holds no tasks say nothing.
+    const fromNotATask = scan.graph.edges.filter((e) =>
+      e.evidence.some((x) => x.file === 'archive/exports.py' && x.line >= 38),
+    );
+    expect(fromNotATask).toEqual([]);
+    expect(scan.edges('ENQUEUES')).toHaveLength(14);
+  });
+
   it('finds nothing for an idle app and decorators that are not Celery', async () => {
     const scan = await scanFixture('celery-negative', ['celery']);
     expect(scan.graph.nodes).toEqual([]);

@@ -5,6 +5,7 @@ import type { Extractor } from '../contract.js';
 import {
   channelRecord,
   edgeRecord,
+  nameProperties,
   nodeRecord,
   ref,
   type GraphRecord,
@@ -14,7 +15,8 @@ import {
 } from '../../model/graph.js';
 import { callsIn, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
-import type { Located } from '../../lang/python/resolve.js';
+import type { PyModule } from '../../lang/python/module-index.js';
+import { dynamic, unwrap, type Binding, type Located } from '../../lang/python/resolve.js';
 import {
   argument,
   enclosingFunction,
@@ -66,11 +68,23 @@ export const celeryExtractor: Extractor<PyFile> = {
 
 const CANVAS = /^celery(\.canvas)?\.(chain|group|chord|chunks)$/;
 const SIGNATURE_METHODS = new Set(['s', 'si', 'signature']);
+// Signature methods that return the signature they are called on, with options set.
+const SIGNATURE_OPTIONS = new Set(['set', 'on_error', 'link', 'link_error', 'clone']);
+// How many names, list items and call sites a signature is followed through.
+const MAX_TRACE = 8;
 
 interface Sent {
   task: { name: string; resolved?: ResolvedName };
   via: string;
   options?: SyntaxNode;
+}
+
+/** A signature traced to where it is built. */
+interface Built {
+  sent: Sent;
+  at: Located;
+  /** Reached through another canvas, which reports its own sends. */
+  nested: boolean;
 }
 
 class CeleryFile {
@@ -247,64 +261,180 @@ class CeleryFile {
   private canvas(call: Captures): void {
     const callee = call.call?.childForFieldName('function');
     if (!call.call || !callee) return;
-    const origin = this.resolver.origin(this.file.module, callee);
-    const via = origin && CANVAS.test(origin) ? (origin.split('.').pop() ?? 'chain') : undefined;
+    const via = this.canvasKind(this.file.module, call.call);
     if (!via) return;
-    const scopes = [call.arguments];
+    const here = (node: SyntaxNode | undefined) => (node ? [this.here(node)] : []);
+    if (via !== 'chord') {
+      for (const part of canvasParts(call.arguments))
+        this.send(this.built(this.here(part)), via, call.call);
+      return;
+    }
+    const args = call.arguments;
+    const header = here(argument(args, 0, 'header')).flatMap((h) => this.built(h));
+    this.send(header, via, call.call);
     const outer = call.call.parent;
-    if (outer?.type === 'call' && outer.childForFieldName('function')?.id === call.call.id) {
-      scopes.push(outer.childForFieldName('arguments') ?? undefined);
-    }
-    for (const scope of scopes) {
-      for (const signature of scope ? this.signaturesIn(scope) : [])
-        this.enqueue(signature, via, call.call);
-    }
+    const calledWithBody =
+      outer?.type === 'call' && outer.childForFieldName('function')?.id === call.call.id;
+    const bodyNode =
+      argument(args, 1, 'body') ??
+      (calledWithBody ? argument(outer.childForFieldName('arguments'), 0, 'body') : undefined);
+    // The body runs once every task of the header has finished.
+    const after = [...new Set(header.map((h) => h.sent.task.name))].sort();
+    const body = here(bodyNode).flatMap((b) => this.built(b));
+    this.send(body, via, call.call, after.length > 0 ? { after } : {});
   }
 
   private pipe(node: SyntaxNode): void {
     if (node.childForFieldName('operator')?.text !== '|' || node.parent?.type === 'binary_operator')
       return;
-    const signatures = this.signaturesIn(node);
-    if (signatures.length < 2) return;
-    for (const signature of signatures) this.enqueue(signature, 'chain', node);
+    // `a | b` is a chain only when every operand is a signature or a canvas.
+    const operands = pipeOperands(node).map((operand) => this.built(this.here(operand)));
+    if (operands.length < 2 || operands.some((built) => built.length === 0)) return;
+    this.send(operands.flat(), 'chain', node);
   }
 
-  private signaturesIn(node: SyntaxNode): Sent[] {
-    const found: Sent[] = [];
-    for (const call of [node, ...ownDescendants(node, 'call')]) {
-      if (call.type !== 'call' || this.consumed.has(call.id)) continue;
-      const sent = this.signature(call);
-      if (!sent) continue;
-      this.consumed.add(call.id);
-      found.push(sent);
+  private here(node: SyntaxNode): Located {
+    return { module: this.file.module, node };
+  }
+
+  /** The canvas primitive a call builds: chain, group, chord or chunks. */
+  private canvasKind(module: PyModule, call: SyntaxNode): string | undefined {
+    const callee = call.childForFieldName('function');
+    const origin = callee ? this.resolver.origin(module, callee) : undefined;
+    return origin && CANVAS.test(origin) ? origin.split('.').pop() : undefined;
+  }
+
+  /**
+   * The signatures an expression holds, traced to where each is built: the expression itself,
+   * list elements and comprehensions, `.append()`ed items, a local or module name, the
+   * arguments callers give a parameter, and the parts of a nested canvas (marked `nested`, as
+   * that canvas reports its own sends).
+   */
+  private built(value: Located, depth = 0, nested = false): Built[] {
+    if (depth > MAX_TRACE) return [];
+    const { module } = value;
+    const node = unwrap(value.node);
+    const inner = (child: SyntaxNode | null | undefined, deeper = nested): Built[] =>
+      child ? this.built({ module, node: child }, depth + 1, deeper) : [];
+    switch (node.type) {
+      case 'call': {
+        const sent = this.signature(node, module);
+        if (sent) return [{ sent, at: { module, node }, nested }];
+        const callee = node.childForFieldName('function');
+        const method = callee?.childForFieldName('attribute')?.text;
+        // `task.s(...).set(queue=...)` and its kin return the signature they are called on.
+        if (callee?.type === 'attribute' && method && SIGNATURE_OPTIONS.has(method))
+          return inner(callee.childForFieldName('object'));
+        if (this.canvasKind(module, node)) {
+          const args = node.childForFieldName('arguments') ?? undefined;
+          return canvasParts(args).flatMap((part) => inner(part, true));
+        }
+        return [];
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list':
+      case 'list_splat':
+        return node.namedChildren.flatMap((child) => inner(child));
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+        return inner(node.childForFieldName('body'));
+      case 'binary_operator':
+        if (node.childForFieldName('operator')?.text !== '|') return [];
+        return pipeOperands(node).flatMap((operand) => inner(operand, true));
+      case 'identifier':
+        return this.builtName(module, node, depth, nested);
+      default:
+        return [];
     }
-    return found;
+  }
+
+  private builtName(module: PyModule, node: SyntaxNode, depth: number, nested: boolean): Built[] {
+    const bound = this.resolver.bind(module, node);
+    if (bound?.kind === 'value' && bound.node.id !== node.id) {
+      const value = { module: bound.module, node: bound.node };
+      return [
+        ...this.built(value, depth + 1, nested),
+        ...this.appended(bound.module, bound.node).flatMap((item) =>
+          this.built(item, depth + 1, nested),
+        ),
+      ];
+    }
+    if (bound?.kind !== 'parameter') return [];
+    return this.resolver.callsOf(bound.module, bound.node).flatMap((site) => {
+      const given = this.resolver.argumentFor(site, bound.node, bound.parameter);
+      return given ? this.built(given, depth + 1, nested) : [];
+    });
+  }
+
+  /** Items added to a list after it is built: `tasks.append(x)`, `tasks.extend(xs)`. */
+  private appended(module: PyModule, list: SyntaxNode): Located[] {
+    if (list.type !== 'list') return [];
+    const items: Located[] = [];
+    for (const { method, receiver, arguments: args } of callsIn(module)) {
+      const name = method?.text;
+      if ((name !== 'append' && name !== 'extend') || receiver?.type !== 'identifier') continue;
+      const bound = this.resolver.bind(module, receiver);
+      if (bound?.kind !== 'value' || bound.node.id !== list.id) continue;
+      const item = argument(args, 0);
+      if (!item) continue;
+      items.push({ module, node: item });
+    }
+    return items;
+  }
+
+  /**
+   * One ENQUEUES per signature sent. A signature written inside the sending call is cited
+   * there; one built elsewhere is cited where it is built and where it is sent. Signatures
+   * reached through a nested canvas are left to that canvas.
+   */
+  private send(built: Built[], via: string, at: SyntaxNode, extra: Properties = {}): void {
+    for (const item of built) {
+      if (item.nested) continue;
+      const inside =
+        item.at.module === this.file.module &&
+        at.startIndex <= item.at.node.startIndex &&
+        item.at.node.endIndex <= at.endIndex;
+      if (inside && this.consumed.has(item.at.node.id)) continue;
+      this.consumed.add(item.at.node.id);
+      const sent = { ...item.sent, via };
+      this.enqueue(sent, via, at, extra);
+      if (!inside) this.enqueue(sent, via, at, extra, item.at);
+    }
   }
 
   /** `task.s(...)`, `task.si(...)`, `task.signature(...)` or `signature('name')`. */
-  private signature(call: SyntaxNode): Sent | undefined {
+  private signature(call: SyntaxNode, module: PyModule = this.file.module): Sent | undefined {
     const callee = call.childForFieldName('function');
     if (!callee) return undefined;
+    const args = call.childForFieldName('arguments');
     if (callee.type === 'attribute') {
       const method = callee.childForFieldName('attribute')?.text ?? '';
       const object = callee.childForFieldName('object');
       if (!SIGNATURE_METHODS.has(method) || !object) return undefined;
-      const task = this.taskOf(object);
+      // app.signature('name')
+      if (method === 'signature' && this.isApp(object, module)) {
+        const nameNode = argument(args, 0, 'varies');
+        return nameNode ? { task: this.taskByName(nameNode, module), via: 'signature' } : undefined;
+      }
+      const task = this.taskOf(object, module);
       return task ? { task: { name: task.name }, via: 'signature' } : undefined;
     }
-    if (this.resolver.origin(this.file.module, callee) !== 'celery.signature') return undefined;
-    const nameNode = argument(call.childForFieldName('arguments'), 0, 'varies');
-    return nameNode ? { task: this.taskByName(nameNode), via: 'signature' } : undefined;
+    if (this.resolver.origin(module, callee) !== 'celery.signature') return undefined;
+    const nameNode = argument(args, 0, 'varies');
+    return nameNode ? { task: this.taskByName(nameNode, module), via: 'signature' } : undefined;
   }
 
-  private taskOf(node: SyntaxNode): CeleryTask | undefined {
-    const bound = this.resolver.bind(this.file.module, node);
+  private taskOf(node: SyntaxNode, module: PyModule = this.file.module): CeleryTask | undefined {
+    const bound = this.resolver.bind(module, node);
     if (bound?.kind !== 'function') return undefined;
     return this.table.byFunction.get(functionKey(bound.module, bound.node));
   }
 
-  private taskByName(node: SyntaxNode): Sent['task'] {
-    const resolved = this.resolver.string(this.file.module, node);
+  private taskByName(node: SyntaxNode, module: PyModule = this.file.module): Sent['task'] {
+    const resolved = this.resolver.string(module, node);
     const task = resolved.dynamic ? undefined : taskNamed(this.table, resolved.name);
     return { name: task?.name ?? resolved.name, resolved };
   }
@@ -314,17 +444,7 @@ class CeleryFile {
     const method = call.method?.text;
     if (!call.call || !call.receiver || !method) return;
     if (method === 'delay' || method === 'apply_async') {
-      const receiver = call.receiver;
-      let sent: Sent | undefined;
-      if (receiver.type === 'call') {
-        if (this.consumed.has(receiver.id)) return;
-        sent = this.signature(receiver);
-        if (sent) this.consumed.add(receiver.id);
-      } else {
-        const task = this.taskOf(receiver);
-        if (task) sent = { task: { name: task.name }, via: method };
-      }
-      if (sent) this.enqueue({ ...sent, via: method, options: call.arguments }, method, call.call);
+      this.applied(call.call, call.receiver, method, call.arguments);
       return;
     }
     if (method === 'send_task' && this.isApp(call.receiver)) {
@@ -346,6 +466,71 @@ class CeleryFile {
       if (sent && call.call.parent?.type !== 'attribute')
         this.enqueue(sent, 'signature', call.call);
     }
+  }
+
+  /** `x.delay()` / `x.apply_async()`: x a task, a signature (however built), or a task at run time. */
+  private applied(
+    call: SyntaxNode,
+    receiver: SyntaxNode,
+    method: string,
+    options: SyntaxNode | undefined,
+  ): void {
+    const task = this.taskOf(receiver);
+    if (task) {
+      this.enqueue({ task: { name: task.name }, via: method, options }, method, call);
+      return;
+    }
+    const built = this.built(this.here(receiver));
+    if (built.length > 0) {
+      this.send(
+        built.map((b) => ({ ...b, sent: { ...b.sent, options } })),
+        method,
+        call,
+      );
+      return;
+    }
+    const bound = this.resolver.bind(this.file.module, receiver);
+    if (bound?.kind === 'parameter') {
+      const sites = this.resolver.callsOf(bound.module, bound.node);
+      const given = sites.map((site) => {
+        const value = this.resolver.argumentFor(site, bound.node, bound.parameter);
+        const passed = value ? this.taskOf(value.node, value.module) : undefined;
+        return passed && value ? { passed, at: value } : undefined;
+      });
+      if (given.length > 0 && given.every((g) => g !== undefined)) {
+        for (const g of given) {
+          const sent = { task: { name: g.passed.name }, via: method, options };
+          this.enqueue(sent, method, call);
+          this.enqueue(sent, method, call, {}, g.at);
+        }
+        return;
+      }
+    }
+    if (!this.plausiblyTask(receiver, bound)) return;
+    // Never a guessed name: the Job is named by the expression, known only at run time.
+    this.enqueue({ task: taskExpression(receiver), via: method, options }, method, call);
+  }
+
+  /** A task chosen at run time: from a mapping of tasks, or a parameter named like one. */
+  private plausiblyTask(receiver: SyntaxNode, bound: Binding | undefined): boolean {
+    if (this.fromTaskMapping(this.file.module, unwrap(receiver))) return true;
+    if (bound?.kind === 'parameter') return /task/i.test(bound.parameter.name);
+    if (bound?.kind === 'value') return this.fromTaskMapping(bound.module, bound.node);
+    return false;
+  }
+
+  // TASKS[kind] or TASKS.get(kind), TASKS a dict whose values are tasks.
+  private fromTaskMapping(module: PyModule, node: SyntaxNode): boolean {
+    let mapping: SyntaxNode | null | undefined;
+    if (node.type === 'subscript') mapping = node.childForFieldName('value');
+    if (node.type === 'call') {
+      const callee = node.childForFieldName('function');
+      if (callee?.childForFieldName('attribute')?.text === 'get')
+        mapping = callee.childForFieldName('object');
+    }
+    if (!mapping) return false;
+    const entries = this.resolver.dict(module, mapping);
+    return [...(entries?.values() ?? [])].some((v) => this.taskOf(v.node, v.module) !== undefined);
   }
 
   // `@app.on_after_configure.connect def setup(sender, **kwargs): sender.add_periodic_task(...)`
@@ -388,29 +573,40 @@ class CeleryFile {
     );
   }
 
-  private isApp(node: SyntaxNode): boolean {
-    const origin = this.resolver.origin(this.file.module, node);
+  private isApp(node: SyntaxNode, module: PyModule = this.file.module): boolean {
+    const origin = this.resolver.origin(module, node);
     return origin !== undefined && /^celery(\.app)?\.(Celery\(\)|current_app)$/.test(origin);
   }
 
-  private enqueue(sent: Sent, via: string, at: SyntaxNode): void {
-    const evidence = evidenceOf(this.file, at);
+  /** An ENQUEUES from whoever holds the sending call, cited at `cited` when given. */
+  private enqueue(
+    sent: Sent,
+    via: string,
+    at: SyntaxNode,
+    extra: Properties = {},
+    cited?: Located,
+  ): void {
+    const evidence = cited
+      ? evidenceOf(this.file, cited.node, cited.module)
+      : evidenceOf(this.file, at);
     const from = this.callerOf(at);
     const properties: Properties = { via };
     const options = sent.options ? this.sendOptions(sent.options) : { properties: {} };
-    Object.assign(properties, options.properties);
-    if (sent.task.resolved?.dynamic) properties.dynamic = true;
+    Object.assign(properties, options.properties, extra);
+    const job = this.jobRef(sent.task.name);
+    const resolved = sent.task.resolved;
+    if (resolved?.dynamic) {
+      properties.dynamic = true;
+      this.records.push(
+        nodeRecord(
+          job,
+          { name: sent.task.name, technology: 'celery', properties: nameProperties(resolved) },
+          evidence,
+        ),
+      );
+    }
     this.records.push(
-      edgeRecord(
-        'ENQUEUES',
-        from,
-        this.jobRef(sent.task.name),
-        {
-          technology: 'celery',
-          properties,
-        },
-        evidence,
-      ),
+      edgeRecord('ENQUEUES', from, job, { technology: 'celery', properties }, evidence),
     );
     if (!options.queue) return;
     this.records.push(channelRecord('Queue', 'queue', 'celery', options.queue, evidence));
@@ -474,4 +670,38 @@ function selfRetries(fn: SyntaxNode): SyntaxNode[] {
     .filter((c) => c.childForFieldName('function')?.text === `${self}.retry`)
     .map((c) => c.childForFieldName('arguments'))
     .filter((a): a is SyntaxNode => a !== null);
+}
+
+/** The parts of a canvas call: positional arguments, `*tasks`, `tasks=`, `header=`, `body=`. */
+function canvasParts(args: SyntaxNode | undefined): SyntaxNode[] {
+  if (!args) return [];
+  if (args.type === 'generator_expression') return [args];
+  const parts: SyntaxNode[] = [];
+  for (const child of args.namedChildren) {
+    if (child.type === 'comment' || child.type === 'dictionary_splat') continue;
+    if (child.type !== 'keyword_argument') {
+      parts.push(child);
+      continue;
+    }
+    const name = child.childForFieldName('name')?.text ?? '';
+    const value = child.childForFieldName('value');
+    if (value && ['tasks', 'header', 'body'].includes(name)) parts.push(value);
+  }
+  return parts;
+}
+
+/** The operands of `a | b | c`. */
+function pipeOperands(node: SyntaxNode): SyntaxNode[] {
+  const inner = unwrap(node);
+  if (inner.type !== 'binary_operator' || inner.childForFieldName('operator')?.text !== '|')
+    return [inner];
+  const left = inner.childForFieldName('left');
+  const right = inner.childForFieldName('right');
+  return [...(left ? pipeOperands(left) : []), ...(right ? pipeOperands(right) : [])];
+}
+
+/** A task chosen at run time, named by the expression that chooses it. */
+function taskExpression(receiver: SyntaxNode): Sent['task'] {
+  const resolved = dynamic(receiver);
+  return { name: resolved.name, resolved };
 }

@@ -766,7 +766,8 @@ export function dynamic(node: SyntaxNode): ResolvedName {
   return { name: text, dynamic: true, expression: text };
 }
 
-function unwrap(node: SyntaxNode): SyntaxNode {
+/** The expression inside parentheses and `await`. */
+export function unwrap(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.type === 'parenthesized_expression' || current.type === 'await') {
     const inner = current.namedChildren[0];
