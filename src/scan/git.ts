@@ -23,15 +23,18 @@ export async function readCommit(root: string): Promise<string | null> {
   return null;
 }
 
+/** The .git folder of the repository holding root: root itself or a folder above it. */
 async function findGitDir(root: string): Promise<string | null> {
-  const candidate = path.join(root, '.git');
-  try {
-    const info = await stat(candidate);
-    if (info.isDirectory()) return candidate;
-    const pointer = /^gitdir: (.+)$/m.exec((await readFile(candidate, 'utf8')).trim())?.[1];
-    return pointer ? path.resolve(root, pointer) : null;
-  } catch {
-    return null;
+  for (let folder = path.resolve(root); ; folder = path.dirname(folder)) {
+    const candidate = path.join(folder, '.git');
+    try {
+      const info = await stat(candidate);
+      if (info.isDirectory()) return candidate;
+      const pointer = /^gitdir: (.+)$/m.exec((await readFile(candidate, 'utf8')).trim())?.[1];
+      return pointer ? path.resolve(folder, pointer) : null;
+    } catch {
+      if (path.dirname(folder) === folder) return null;
+    }
   }
 }
 
