@@ -162,22 +162,19 @@ function definingService(record: NodeRecord, services: ServiceMap): string | nul
 }
 
 export function mergeNode(all: Map<string, GraphNode>, incoming: GraphNode): void {
-  const existing = all.get(incoming.id);
-  if (!existing) {
-    all.set(incoming.id, {
-      ...incoming,
-      properties: { ...incoming.properties },
-      evidence: [...incoming.evidence],
-    });
-    return;
-  }
-  existing.technology ??= incoming.technology;
-  existing.service ??= incoming.service;
-  mergeProperties(existing.properties, incoming.properties);
-  addEvidence(existing.evidence, incoming.evidence);
+  const existing = mergeItem(all, incoming);
+  if (existing) existing.service ??= incoming.service;
 }
 
 export function mergeEdge(all: Map<string, GraphEdge>, incoming: GraphEdge): void {
+  mergeItem(all, incoming);
+}
+
+/** Adds an item, or folds it into the one with its id; returns the one it was folded into. */
+function mergeItem<T extends GraphNode | GraphEdge>(
+  all: Map<string, T>,
+  incoming: T,
+): T | undefined {
   const existing = all.get(incoming.id);
   if (!existing) {
     all.set(incoming.id, {
@@ -185,11 +182,12 @@ export function mergeEdge(all: Map<string, GraphEdge>, incoming: GraphEdge): voi
       properties: { ...incoming.properties },
       evidence: [...incoming.evidence],
     });
-    return;
+    return undefined;
   }
   existing.technology ??= incoming.technology;
   mergeProperties(existing.properties, incoming.properties);
   addEvidence(existing.evidence, incoming.evidence);
+  return existing;
 }
 
 /** Scalars that disagree become a sorted list of every value seen; lists are unioned. */
