@@ -248,6 +248,24 @@ describe('celery', () => {
     expect(scan.edges('ENQUEUES')).toHaveLength(14);
   });
 
+  it('reads beat entries a settings loop builds from a literal list of dicts', async () => {
+    const scan = await scanFixture('celery-beat-loop', ['celery']);
+    expect(said(scan.edges('SCHEDULES'))).toEqual([
+      '{"schedule":"crontab(minute, hour, day_week, day_month, month)","scheduler":"celery-beat",' +
+        '"task":"billing.tasks.close_books","entry":"Close the books","scheduleKind":"cron",' +
+        '"scheduleDefault":"0 23 * * fri"} @ djproj/schedules.py:19 djproj/schedules.py:27',
+      '{"schedule":"crontab(minute, hour, day_week, day_month, month)","scheduler":"celery-beat",' +
+        '"task":"billing.tasks.send_invoices","entry":"Send invoices","scheduleKind":"cron",' +
+        '"scheduleDefault":"*/30 * * * *"} @ djproj/schedules.py:13 djproj/schedules.py:27',
+      '{"schedule":"timedelta(minutes=item[\\"minutes\\"])","scheduler":"celery-beat",' +
+        '"task":"billing.tasks.expire_trials","entry":"billing.tasks.expire_trials",' +
+        '"scheduleKind":"interval"} @ worker/celeryconfig.py:6 worker/celeryconfig.py:11',
+    ]);
+    expect(scan.edges('SCHEDULES', 'celery-beat-loop', 'send_invoices')).toHaveLength(1);
+    // A dict built the same way but never given to beat schedules nothing.
+    expect(scan.edges('SCHEDULES', undefined, 'sync_rates')).toEqual([]);
+  });
+
   it('finds nothing for an idle app and decorators that are not Celery', async () => {
     const scan = await scanFixture('celery-negative', ['celery']);
     expect(scan.graph.nodes).toEqual([]);

@@ -25,6 +25,7 @@ import {
   parametersOf,
 } from '../../lang/python/syntax.js';
 import type { Captures, SyntaxNode } from '../../lang/python/tree-sitter.js';
+import { loopBuiltEntries, type LoopEntry } from './beat-loops.js';
 import {
   celeryProject,
   celerySetting,
@@ -232,6 +233,35 @@ class CeleryFile {
             properties,
           },
           evidence,
+        ),
+      );
+    }
+    for (const built of loopBuiltEntries(this.resolver, setting)) this.loopBeat(built);
+  }
+
+  // One entry per item of the list the loop walks: cited at the item's task and at the line
+  // that adds the entry.
+  private loopBeat(built: LoopEntry): void {
+    const taskName = this.resolver.string(built.task.module, built.task.node);
+    const task = taskName.dynamic ? undefined : taskNamed(this.table, taskName.name);
+    const properties: Properties = {
+      schedule: built.schedule.node.text.replace(/\s+/g, ' '),
+      scheduler: 'celery-beat',
+      task: taskName.name,
+    };
+    if (built.entry !== undefined) properties.entry = built.entry;
+    const kind = this.scheduleKind(built.schedule);
+    if (kind) properties.scheduleKind = kind;
+    if (built.scheduleDefault !== undefined) properties.scheduleDefault = built.scheduleDefault;
+    const job = this.jobRef(task?.name ?? taskName.name);
+    for (const at of [built.task, built.built]) {
+      this.records.push(
+        edgeRecord(
+          'SCHEDULES',
+          ref.serviceOf(locationOf(this.file)),
+          job,
+          { technology: 'celery-beat', properties },
+          evidenceOf(this.file, at.node, at.module),
         ),
       );
     }
