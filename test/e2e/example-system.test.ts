@@ -94,7 +94,7 @@ describe('eventgraph scan examples/shop', () => {
       .filter((e) => e.type !== 'CONTAINS' && e.type !== 'CARRIES')
       .map((e) => `${e.type} ${name(e.from)} -> ${name(e.to)} @ ${where(e)}`);
     expect(edges.sort()).toEqual([
-      'CONSUMES build_sales_report -> reports @ services/reports/reports/tasks.py:12',
+      'CONSUMES build_sales_report -> reports @ services/reports/reports/celery_app.py:13 services/reports/reports/tasks.py:12',
       'CONSUMES consume_cancellations -> orders.cancelled @ services/reports/reports/kafka_listener.py:15',
       'CONSUMES handleOrderBatch -> orders.cancelled @ services/shipping/src/orders-consumer.ts:23',
       'CONSUMES handleOrderBatch -> orders.created @ services/shipping/src/orders-consumer.ts:23',
