@@ -304,8 +304,10 @@ function providerRows(context: ReportContext): string[][] {
   for (const node of context.graph.nodes) {
     if (node.label !== 'Service') add(node.technology, NODE_NOUNS[node.label], node.evidence);
   }
+  // A technology seen only on edges (a scheduler) is counted by its edges, every one of them.
+  const onNodes = new Set(byTechnology.keys());
   for (const edge of context.graph.edges) {
-    if (edge.technology && !byTechnology.has(edge.technology))
+    if (edge.technology && !onNodes.has(edge.technology))
       add(edge.technology, EDGE_NOUNS[edge.type], edge.evidence);
   }
   return [...byTechnology.entries()]
@@ -582,7 +584,12 @@ function scheduleOf(edge: GraphEdge): string {
   const schedule = edge.properties.schedule;
   const kind = edge.properties.scheduleKind;
   const written = schedule === undefined || schedule === null ? '—' : value(schedule);
-  return kind === undefined || kind === null ? written : `${text(String(kind))} ${written}`;
+  const fallback = edge.properties.scheduleDefault;
+  const shown =
+    fallback === undefined || fallback === null
+      ? written
+      : `${written} (default ${value(fallback)})`;
+  return kind === undefined || kind === null ? shown : `${text(String(kind))} ${shown}`;
 }
 
 function jobQueue(context: ReportContext, job: GraphNode): string {

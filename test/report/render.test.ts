@@ -482,3 +482,37 @@ describe('job triggers', () => {
     ]);
   });
 });
+
+describe('schedulers seen only on edges', () => {
+  test('count every schedule and show the default a schedule falls back to', () => {
+    const service = node('service:shop:.', 'Service', 'shop', { evidence: [at('setup.py', 1)] });
+    const jobs = ['train', 'sweep'].map((name, index) =>
+      node(`job:shop:celery:${name}`, 'Job', name, {
+        technology: 'celery',
+        evidence: [at('app/tasks.py', 10 + index)],
+      }),
+    );
+    const schedules = jobs.map((job, index) =>
+      edge('SCHEDULES', service.id, job.id, {
+        technology: 'celery-beat',
+        properties: {
+          schedule: 'crontab(minute, hour)',
+          scheduleKind: 'cron',
+          scheduler: 'celery-beat',
+          ...(index === 0 ? { scheduleDefault: '5 */1 * * *' } : {}),
+        },
+        evidence: [at('app/settings.py', 40 + index)],
+      }),
+    );
+    const markdown = report(graphOf([service, ...jobs], schedules));
+    expect(block(markdown, 'Providers')).toContain(
+      '| `celery-beat` | scheduler | 2 schedules | `app/settings.py:40`, `app/settings.py:41` |',
+    );
+    expect(block(markdown, 'Schedulers')).toEqual([
+      '| Job | Schedule | Scheduler | Evidence |',
+      '| --- | --- | --- | --- |',
+      '| `sweep` | cron `crontab(minute, hour)` | `celery-beat` | `app/settings.py:41` |',
+      '| `train` | cron `crontab(minute, hour)` (default `5 */1 * * *`) | `celery-beat` | `app/settings.py:40` |',
+    ]);
+  });
+});
