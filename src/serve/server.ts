@@ -8,10 +8,11 @@ import path from 'node:path';
 import createDebug from 'debug';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EventgraphError } from '../errors.js';
+import type { GraphExport } from '../export/graph-json.js';
 import { answerQuery, kuzuRunner, type ReadOnlyRunner } from './query.js';
 import { viewerAssetsFolder } from '../viewer/html.js';
 import { loadScanFolder, remoteLinks } from '../viewer/scan-folder.js';
-import { readSnippet, SnippetError } from '../viewer/snippets.js';
+import { readSnippet, safeSegments, SnippetError } from '../viewer/snippets.js';
 import type { ViewerData } from '../viewer/viewer-data.js';
 
 const debug = createDebug('eventgraph:serve');
@@ -72,7 +73,12 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
         response.status(400).json({ error: 'repository, file and line are required' });
         return;
       }
-      const { roots } = await loadScanFolder(options.outDir);
+      const { graph, roots } = await loadScanFolder(options.outDir);
+      safeSegments(file);
+      // Only files the scan cites: a repository's .env is inside it but none of the page's business.
+      if (!citedFiles(graph).has(`${repository}\u0000${file}`)) {
+        throw new SnippetError('outside', 'the scan cites no evidence in that file');
+      }
       const snippet = await readSnippet(roots, {
         repository,
         file,
@@ -147,6 +153,14 @@ export async function startViewerServer(
         server.closeAllConnections();
       }),
   };
+}
+
+function citedFiles(graph: GraphExport): Set<string> {
+  const files = new Set<string>();
+  for (const item of [...graph.nodes, ...graph.edges, ...graph.patterns, ...graph.findings]) {
+    for (const evidence of item.evidence) files.add(`${evidence.repository}\u0000${evidence.file}`);
+  }
+  return files;
 }
 
 type Handler = (request: Request, response: Response) => Promise<void>;

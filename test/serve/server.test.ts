@@ -29,6 +29,7 @@ beforeAll(async () => {
     await writeFile(path.join(hostileRoot, file), await readFile(path.join(fixture, file)));
   }
   await writeFile(path.join(temp, 'secret.txt'), 'outside the repository\n');
+  await writeFile(path.join(hostileRoot, '.env'), 'TOKEN=outside the repository\n');
   await scan({ paths: [hostileRoot], outDir: path.join(temp, 'hostile') });
   await symlink(path.join(temp, 'secret.txt'), path.join(hostileRoot, 'src', 'link.ts'));
   await symlink(temp, path.join(hostileRoot, 'up'));
@@ -164,7 +165,8 @@ describe('GET /api/evidence', () => {
     ['a backslash path', 'src\\..\\..\\secret.txt', 403],
     ['a symlinked file', 'src/link.ts', 403],
     ['a symlinked folder', 'up/secret.txt', 403],
-    ['a missing file', 'src/nothing.ts', 404],
+    ['a file the scan cites no evidence in', '.env', 403],
+    ['a missing file', 'src/nothing.ts', 403],
   ])('refuses %s (%s)', async (_what, file, status) => {
     const answer = await evidence(hostile, 'hostile-repo', file, 1);
     expect(answer.status).toBe(status);
@@ -172,7 +174,7 @@ describe('GET /api/evidence', () => {
   });
 
   it('refuses unknown repositories, bad lines and missing parameters', async () => {
-    expect((await evidence(hostile, 'other', 'src/relay.ts', 1)).status).toBe(404);
+    expect((await evidence(hostile, 'other', 'src/relay.ts', 1)).status).toBe(403);
     expect((await evidence(hostile, 'hostile-repo', 'src/relay.ts', 0)).status).toBe(400);
     expect((await evidence(hostile, 'hostile-repo', 'src/relay.ts', 999)).status).toBe(404);
     expect((await get(hostile, 'api/evidence?file=src/relay.ts')).status).toBe(400);

@@ -136,24 +136,27 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
     const { page } = await open(shop.url);
     await page.uncheck('#legend input[value="Handler"]');
     const { Handler: _hidden, ...others } = SHOP_KINDS;
-    expect(await visibleByKind(page)).toEqual(others);
+    // Cytoscape settles visibility on its next frame, hence polling.
+    await expect.poll(() => visibleByKind(page)).toEqual(others);
     await page.check('#legend input[value="Handler"]');
     await page.uncheck('#technologies input[value="kafka"]');
-    const withoutKafka = await page.evaluate(
-      () => window.eventgraph?.cy.nodes(':visible[technology = "kafka"]').length,
-    );
-    expect(withoutKafka).toBe(0);
+    await expect
+      .poll(() =>
+        page.evaluate(() => window.eventgraph?.cy.nodes(':visible[technology = "kafka"]').length),
+      )
+      .toBe(0);
     await page.check('#technologies input[value="kafka"]');
     await page.selectOption('#service', 'service:shop:services/billing');
-    const names = await page.evaluate(() =>
-      window.eventgraph?.cy
-        .nodes(':visible')
-        .map((n) => n.data('name') as string)
-        .sort(),
-    );
-    expect(names).toContain('handleOrderCreated');
-    expect(names).toContain('orders.created');
-    expect(names).not.toContain('processEmail');
+    const names = () =>
+      page.evaluate(() =>
+        window.eventgraph?.cy
+          .nodes(':visible')
+          .map((n) => n.data('name') as string)
+          .sort(),
+      );
+    await expect.poll(names).not.toContain('processEmail');
+    expect(await names()).toContain('handleOrderCreated');
+    expect(await names()).toContain('orders.created');
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-filter.png') });
     await page.close();
   });
@@ -163,15 +166,16 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
     await clickNode(page, 'queue:bullmq:emails');
     await page.fill('#focus-steps', '1');
     await page.click('#focus');
-    const focused = await page.evaluate(() =>
-      window.eventgraph?.cy
-        .nodes(':visible')
-        .filter((n) => !n.isParent())
-        .map((n) => n.data('name') as string)
-        .sort(),
-    );
+    const focused = () =>
+      page.evaluate(() =>
+        window.eventgraph?.cy
+          .nodes(':visible')
+          .filter((n) => !n.isParent())
+          .map((n) => n.data('name') as string)
+          .sort(),
+      );
     // The notifications service publishes to the queue; it shows as the group around its handlers.
-    expect(focused).toEqual(['EmailJob', 'emails', 'processEmail']);
+    await expect.poll(focused).toEqual(['EmailJob', 'emails', 'processEmail']);
     await page.click('#show-all');
     await page.fill('#search', 'orders.c');
     await page.waitForFunction(() =>
@@ -277,12 +281,16 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
         { name: 'bullmq-emails', services: 1 },
       ]);
       await page.uncheck('#repositories input[value="bullmq-emails"]');
-      const repositories = await page.evaluate(() => [
-        ...new Set(
-          window.eventgraph?.cy.nodes(':visible').map((n) => n.data('repository') as string),
-        ),
-      ]);
-      expect(repositories.filter(Boolean)).toEqual(['kafkajs-orders']);
+      const repositories = () =>
+        page.evaluate(() => [
+          ...new Set(
+            window.eventgraph?.cy
+              .nodes(':visible')
+              .map((n) => n.data('repository') as string)
+              .filter(Boolean),
+          ),
+        ]);
+      await expect.poll(repositories).toEqual(['kafkajs-orders']);
       await page.close();
     } finally {
       await server.close();
