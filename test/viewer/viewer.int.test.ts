@@ -129,6 +129,23 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
     expect(hit[2]).toContain('24');
     expect(await page.textContent('#details table.props')).toContain('ORDERS_TOPIC');
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-evidence.png') });
+
+    // An edge opens the same panel: its type, its ends and where the call is written.
+    const middle = await page.evaluate(() => {
+      const edge = window.eventgraph?.cy
+        .edges('[type = "CONSUMES"]')
+        .filter((e) => e.target().id() === 'queue:bullmq:emails')
+        .first();
+      const box = document.getElementById('graph')?.getBoundingClientRect();
+      if (!edge || edge.empty() || !box) return null;
+      const at = edge.renderedMidpoint();
+      return { x: box.left + at.x, y: box.top + at.y };
+    });
+    if (!middle) throw new Error('no CONSUMES edge into emails');
+    await page.mouse.click(middle.x, middle.y);
+    await expect.poll(() => page.textContent('#details h2')).toBe('CONSUMES');
+    expect(await page.textContent('#details h3')).toBe('processEmail → emails');
+    await page.waitForSelector('#details pre.snippet');
     await page.close();
   });
 
