@@ -2,6 +2,7 @@
 // folder. The API reads scanned repositories, so it answers only on loopback names unless
 // told to bind elsewhere, refuses paths outside the repositories and runs read-only Cypher.
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,7 +12,12 @@ import { EventgraphError } from '../errors.js';
 import type { GraphExport } from '../export/graph-json.js';
 import { answerQuery, kuzuRunner, type ReadOnlyRunner } from './query.js';
 import { viewerAssetsFolder } from '../viewer/html.js';
-import { loadScanFolder, remoteLinks } from '../viewer/scan-folder.js';
+import {
+  EXPORT_FILE,
+  loadScanFolder,
+  remoteLinks,
+  type ScanFolder,
+} from '../viewer/scan-folder.js';
 import { readSnippet, safeSegments, SnippetError } from '../viewer/snippets.js';
 import type { ViewerData } from '../viewer/viewer-data.js';
 
@@ -35,6 +41,7 @@ export interface ViewerAppOptions {
 export function createViewerApp(options: ViewerAppOptions): express.Express {
   const assets = options.assets ?? viewerAssetsFolder();
   const runQuery = options.runQuery ?? kuzuRunner(path.join(options.outDir, '.eventgraph'));
+  const scanFolder = cachedScanFolder(options.outDir);
   const app = express();
   app.disable('x-powered-by');
   // A page on another site can make a browser call localhost; a DNS name it controls that
@@ -46,7 +53,7 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
   app.get(
     '/api/graph',
     handle(async (_request, response) => {
-      const { graph, roots } = await loadScanFolder(options.outDir);
+      const { graph, roots } = await scanFolder();
       const data: ViewerData = {
         graph,
         links: await remoteLinks(graph, roots),
@@ -60,7 +67,7 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
   app.get(
     '/api/findings',
     handle(async (_request, response) => {
-      const { graph } = await loadScanFolder(options.outDir);
+      const { graph } = await scanFolder();
       response.json({ patterns: graph.patterns, findings: graph.findings });
     }),
   );
@@ -73,10 +80,10 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
         response.status(400).json({ error: 'repository, file and line are required' });
         return;
       }
-      const { graph, roots } = await loadScanFolder(options.outDir);
+      const { roots, cited } = await scanFolder();
       safeSegments(file);
       // Only files the scan cites: a repository's .env is inside it but none of the page's business.
-      if (!citedFiles(graph).has(`${repository}\u0000${file}`)) {
+      if (!cited.has(`${repository}\u0000${file}`)) {
         throw new SnippetError('outside', 'the scan cites no evidence in that file');
       }
       const snippet = await readSnippet(roots, {
@@ -152,6 +159,22 @@ export async function startViewerServer(
         });
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * The scan folder, parsed again only when the export changes: a 30,000-node export takes a
+ * while to parse, and the evidence panel asks once per piece of evidence.
+ */
+function cachedScanFolder(outDir: string): () => Promise<ScanFolder & { cited: Set<string> }> {
+  let cached: { stamp: string; folder: ScanFolder & { cited: Set<string> } } | null = null;
+  return async () => {
+    const info = await stat(path.join(outDir, EXPORT_FILE)).catch(() => null);
+    const stamp = info ? `${String(info.mtimeMs)}:${String(info.size)}` : '';
+    if (cached?.stamp === stamp && stamp !== '') return cached.folder;
+    const folder = await loadScanFolder(outDir);
+    cached = { stamp, folder: { ...folder, cited: citedFiles(folder.graph) } };
+    return cached.folder;
   };
 }
 

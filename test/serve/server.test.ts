@@ -113,6 +113,21 @@ describe('GET /api/graph', () => {
     expect(Object.keys(data.links)).toEqual(['shop']);
   });
 
+  it('shows a new scan in the same folder without a restart', async () => {
+    const out = path.join(temp, 'rescan');
+    await scan({ paths: [hostileRoot], outDir: out });
+    const server = await startViewerServer({ outDir: out, port: 0 });
+    try {
+      const before = JSON.parse((await get(server, 'api/graph')).text) as ViewerData;
+      await scan({ paths: [path.join(PROJECT_ROOT, 'examples', 'shop')], outDir: out });
+      const after = JSON.parse((await get(server, 'api/graph')).text) as ViewerData;
+      expect(before.graph.repositories.map((r) => r.name)).toEqual(['hostile-repo']);
+      expect(after.graph.repositories.map((r) => r.name)).toEqual(['shop']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('says what to do when the folder holds no scan', async () => {
     const empty = await startViewerServer({ outDir: path.join(temp, 'nothing'), port: 0 });
     try {
