@@ -23,7 +23,7 @@ import {
 import type { TechnologyId } from '../../model/taxonomy.js';
 import type { TsFile } from './frontend.js';
 import { strip, VIRTUAL_ROOT } from './resolve.js';
-import { evidenceOf, locationOf, type PublishTarget } from './sites.js';
+import { evidenceOf, lineOf, locationOf, type PublishTarget } from './sites.js';
 
 export interface EventType {
   name: string;
@@ -513,10 +513,7 @@ export function carriesRecords(
   };
   if (event.version !== undefined) properties.version = event.version;
   if (event.category !== undefined) properties.category = event.category;
-  const declaredAt = evidenceAt(
-    locationOf(file, event.declaration),
-    event.declaration.getStartLineNumber(),
-  );
+  const declaredAt = evidenceAt(locationOf(file, event.declaration), lineOf(event.declaration));
   return [
     nodeRecord(eventRef, { name: event.name, technology: null, properties }, declaredAt),
     edgeRecord('CARRIES', channel, eventRef, { technology }, carried.evidence),

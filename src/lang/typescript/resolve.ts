@@ -6,6 +6,7 @@
 import {
   Node,
   SyntaxKind,
+  type BinaryExpression,
   type CallExpression,
   type ClassDeclaration,
   type Identifier,
@@ -90,6 +91,15 @@ export interface NameSite {
 
 export class TsResolver {
   private callsByName: Map<string, CallExpression[]> | undefined;
+  // Answers that would otherwise walk a whole file or class again for every publish call,
+  // which made a file of thousands of calls quadratic.
+  private readonly callSites = new Map<Node, CallExpression[]>();
+  private readonly originByDefinition = new Map<Node, Origin | undefined>();
+  private readonly assignmentsByFile = new Map<SourceFile, Map<string, BinaryExpression[]>>();
+  private readonly thisAssignmentsByClass = new Map<
+    ClassDeclaration,
+    Map<string, BinaryExpression[]>
+  >();
 
   constructor(
     private readonly project: Project,
@@ -236,6 +246,15 @@ export class TsResolver {
 
   /** Calls, among the loaded files, that provably reach this function. */
   callSitesOf(fn: Node): CallExpression[] {
+    let sites = this.callSites.get(fn);
+    if (!sites) {
+      sites = this.findCallSites(fn);
+      this.callSites.set(fn, sites);
+    }
+    return sites;
+  }
+
+  private findCallSites(fn: Node): CallExpression[] {
     const name = functionName(fn);
     if (name === undefined) return [];
     const candidates = this.callIndex().get(name) ?? [];
@@ -274,8 +293,16 @@ export class TsResolver {
 
   /** The library value an expression holds, with the calls that made it. */
   traceOrigin(expression: Node): Origin | undefined {
-    const value = this.evaluate(expression, 0, false);
-    return value?.kind === 'origin' ? value.origin : undefined;
+    const node = strip(expression);
+    // Thousands of `producer.send(...)` name one variable: its origin is followed once.
+    const definition = Node.isIdentifier(node) ? this.definitionOf(node) : undefined;
+    if (definition && this.originByDefinition.has(definition)) {
+      return this.originByDefinition.get(definition);
+    }
+    const value = this.evaluate(node, 0, false);
+    const origin = value?.kind === 'origin' ? value.origin : undefined;
+    if (definition) this.originByDefinition.set(definition, origin);
+    return origin;
   }
 
   /** The function an expression refers to (a handler argument), if it is one in the project. */
@@ -488,11 +515,7 @@ export class TsResolver {
       const initializer = property.getInitializer();
       if (initializer) return this.evaluate(initializer, depth + 1, false);
     }
-    for (const assignment of owner.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
-      const left = assignment.getLeft();
-      if (!Node.isPropertyAccessExpression(left) || left.getName() !== key) continue;
-      if (left.getExpression().getKind() !== SyntaxKind.ThisKeyword) continue;
+    for (const assignment of this.thisAssignments(owner).get(key) ?? []) {
       const value = this.evaluate(assignment.getRight(), depth + 1, false);
       if (value) return value;
     }
@@ -606,13 +629,9 @@ export class TsResolver {
 
     // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
     const name = definition.getName();
-    for (const assignment of definition
-      .getSourceFile()
-      .getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+    for (const assignment of this.assignments(definition.getSourceFile()).get(name) ?? []) {
       const left = assignment.getLeft();
-      if (!Node.isIdentifier(left) || left.getText() !== name) continue;
-      if (this.definitionOf(left) !== definition) continue;
+      if (!Node.isIdentifier(left) || this.definitionOf(left) !== definition) continue;
       return this.evaluate(assignment.getRight(), depth + 1, false);
     }
     const typeNode = definition.getTypeNode();
@@ -652,8 +671,13 @@ export class TsResolver {
     if (declaration) return this.fromDefinition(declaration, depth + 1, constants);
 
     // CommonJS: `module.exports = { producer }`, `exports.producer = ...`.
-    for (const assignment of file.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-      if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+    const assigned = this.assignments(file);
+    const exports = [
+      ...(assigned.get('module.exports') ?? []),
+      ...(assigned.get(`module.exports.${name}`) ?? []),
+      ...(assigned.get(`exports.${name}`) ?? []),
+    ].sort((a, b) => a.getPos() - b.getPos());
+    for (const assignment of exports) {
       const left = assignment.getLeft().getText();
       if (left === 'module.exports') {
         const value = this.evaluate(assignment.getRight(), depth + 1, constants);
@@ -675,6 +699,31 @@ export class TsResolver {
     return file ? { kind: 'file', file } : undefined;
   }
 
+  /** Every `left = right` of a file by the text of its left side, in source order. */
+  private assignments(file: SourceFile): Map<string, BinaryExpression[]> {
+    let byLeft = this.assignmentsByFile.get(file);
+    if (!byLeft) {
+      byLeft = assignmentsIn(file, (left) => left.getText());
+      this.assignmentsByFile.set(file, byLeft);
+    }
+    return byLeft;
+  }
+
+  /** Every `this.key = value` inside a class by key, in source order. */
+  private thisAssignments(owner: ClassDeclaration): Map<string, BinaryExpression[]> {
+    let byKey = this.thisAssignmentsByClass.get(owner);
+    if (!byKey) {
+      byKey = assignmentsIn(owner, (left) =>
+        Node.isPropertyAccessExpression(left) &&
+        left.getExpression().getKind() === SyntaxKind.ThisKeyword
+          ? left.getName()
+          : undefined,
+      );
+      this.thisAssignmentsByClass.set(owner, byKey);
+    }
+    return byKey;
+  }
+
   /** The declaration an identifier refers to, as the binder sees it. */
   definitionOf(identifier: Identifier): Node | undefined {
     const parent = identifier.getParent();
@@ -687,6 +736,23 @@ export class TsResolver {
 }
 
 // ---- helpers ---------------------------------------------------------------------------
+
+/** Plain assignments (`=`) under a node, grouped by a key of their left side. */
+function assignmentsIn(
+  root: Node,
+  keyOf: (left: Node) => string | undefined,
+): Map<string, BinaryExpression[]> {
+  const byKey = new Map<string, BinaryExpression[]>();
+  for (const assignment of root.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+    const key = keyOf(assignment.getLeft());
+    if (key === undefined) continue;
+    const list = byKey.get(key) ?? [];
+    list.push(assignment);
+    byKey.set(key, list);
+  }
+  return byKey;
+}
 
 /** Removes what does not change a value: parentheses, await, type assertions. */
 export function strip(node: Node): Node {

@@ -1,7 +1,7 @@
 // What every TypeScript extractor does around a call: find method calls by name, place
 // evidence, and decide who publishes (the Service owning the file, or a Handler or Job the
 // same extractor registered around the call).
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type ts } from 'ts-morph';
 import {
   evidenceAt,
   formatEvidence,
@@ -39,7 +39,36 @@ export function locationOf(file: TsFile, node: Node): SourceLocation {
 }
 
 export function evidenceOf(file: TsFile, node: Node): Evidence {
-  return evidenceAt(locationOf(file, node), node.getStartLineNumber());
+  return evidenceAt(locationOf(file, node), lineOf(node));
+}
+
+const lineStartsByFile = new WeakMap<ts.SourceFile, number[]>();
+
+/**
+ * The 1-based line a node starts on, counting '\n' as ts-morph's getStartLineNumber does.
+ * That method counts from the start of the file on every call, which made a file with
+ * thousands of sends quadratic; line starts are computed once per file here instead.
+ */
+export function lineOf(node: Node): number {
+  const source = node.getSourceFile().compilerNode;
+  let starts = lineStartsByFile.get(source);
+  if (!starts) {
+    starts = [0];
+    const text = source.text;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+      starts.push(at + 1);
+    }
+    lineStartsByFile.set(source, starts);
+  }
+  const position = node.getStart();
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? 0) <= position) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
 }
 
 /** Handler or Job registered around a node by the same extractor, else the owning Service. */
