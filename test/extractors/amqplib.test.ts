@@ -5,6 +5,14 @@ function evidenceOf(item: { evidence: { file: string; line: number }[] }): strin
   return item.evidence.map((e) => `${e.file}:${String(e.line)}`);
 }
 
+/** Items in the order their evidence appears in the source. */
+function bySource<T extends { evidence: { file: string; line: number }[] }>(items: T[]): T[] {
+  const first = (item: T) => item.evidence[0] ?? { file: '', line: 0 };
+  return [...items].sort(
+    (a, b) => first(a).file.localeCompare(first(b).file) || first(a).line - first(b).line,
+  );
+}
+
 function single<T>(items: T[]): T {
   expect(items).toHaveLength(1);
   return items[0] as T;
@@ -52,13 +60,17 @@ describe('amqplib', () => {
   });
 
   it('publishes through a class method wrapper, once per caller routing key', () => {
-    const edge = single(scan.edges('PUBLISHES', 'order-events', 'orders'));
-    expect(edge.properties).toEqual({
-      persistent: true,
-      routingKey: ['order.created', 'order.shipped'],
-      via: 'src/rabbit.ts:25',
-    });
-    expect(evidenceOf(edge)).toEqual(['src/orders.ts:4', 'src/orders.ts:8']);
+    const edges = scan.edges('PUBLISHES', 'order-events', 'orders');
+    expect(bySource(edges).map((e) => [e.properties, evidenceOf(e)])).toEqual([
+      [
+        { persistent: true, routingKey: 'order.created', via: 'src/rabbit.ts:25' },
+        ['src/orders.ts:4'],
+      ],
+      [
+        { persistent: true, routingKey: 'order.shipped', via: 'src/rabbit.ts:25' },
+        ['src/orders.ts:8'],
+      ],
+    ]);
   });
 
   it('sends to a queue directly or through the default exchange', () => {
@@ -95,5 +107,29 @@ describe('amqplib negatives', () => {
     const scan = await scanFixture('amqplib-negative', ['amqplib']);
     expect(scan.graph.nodes).toEqual([]);
     expect(scan.graph.edges).toEqual([]);
+  });
+});
+
+describe('amqplib consumers of one function', () => {
+  it('keeps each consume() with an inline callback as its own handler', async () => {
+    const scan = await scanFixture('amqplib-inline-consumers', ['amqplib']);
+    expect(
+      scan.graph.nodes
+        .filter((n) => n.label === 'Handler')
+        .map((n) => [n.name, n.properties, evidenceOf(n)]),
+    ).toEqual([
+      ['stock.release consumer', { ack: 'manual', prefetch: 10 }, ['src/listen.ts:18']],
+      ['stock.reserve consumer', { ack: 'manual', prefetch: 10 }, ['src/listen.ts:11']],
+      ['stock.reserve consumer (line 27)', { ack: 'manual', prefetch: 10 }, ['src/listen.ts:27']],
+    ]);
+    const consumers = bySource(scan.edges('CONSUMES', undefined, 'stock.reserve')).map((e) => [
+      scan.graph.nodes.find((n) => n.id === e.from)?.name,
+      evidenceOf(e),
+    ]);
+    expect(consumers).toEqual([
+      ['stock.reserve consumer', ['src/listen.ts:11']],
+      ['stock.reserve consumer (line 27)', ['src/listen.ts:27']],
+    ]);
+    expect(scan.diagnostics).toEqual([]);
   });
 });

@@ -5,6 +5,14 @@ function evidenceOf(item: { evidence: { file: string; line: number }[] }): strin
   return item.evidence.map((e) => `${e.file}:${String(e.line)}`);
 }
 
+/** Items in the order their evidence appears in the source. */
+function bySource<T extends { evidence: { file: string; line: number }[] }>(items: T[]): T[] {
+  const first = (item: T) => item.evidence[0] ?? { file: '', line: 0 };
+  return [...items].sort(
+    (a, b) => first(a).file.localeCompare(first(b).file) || first(a).line - first(b).line,
+  );
+}
+
 function single<T>(items: T[]): T {
   expect(items).toHaveLength(1);
   return items[0] as T;
@@ -116,5 +124,62 @@ describe('kafkajs negatives', () => {
       expect.objectContaining({ file: 'src/events.ts', line: 10, severity: 'warning' }),
     ]);
     expect(scan.edges('PUBLISHES', 'broken', 'orders.created')).toHaveLength(1);
+  });
+});
+
+describe('kafkajs consumers of one file', () => {
+  it('keeps two consumer groups with inline handlers in one function as two handlers', async () => {
+    const scan = await scanFixture('kafkajs-consumer-groups', ['kafkajs']);
+    expect(
+      scan.graph.nodes
+        .filter((n) => n.label === 'Handler')
+        .map((n) => [n.name, n.properties, evidenceOf(n)]),
+    ).toEqual([
+      [
+        'analytics-indexer eachMessage',
+        { batch: false, group: 'analytics-indexer' },
+        ['src/indexers.ts:21'],
+      ],
+      [
+        'search-indexer eachMessage',
+        { batch: false, group: 'search-indexer' },
+        ['src/indexers.ts:16'],
+      ],
+      ['email-notifier eachMessage', { batch: false, group: 'email-notifier' }, ['src/main.ts:18']],
+      ['sms-notifier eachMessage', { batch: false, group: 'sms-notifier' }, ['src/main.ts:24']],
+    ]);
+    const consumes = bySource(scan.edges('CONSUMES')).map((e) => [
+      scan.graph.nodes.find((n) => n.id === e.from)?.name,
+      scan.graph.nodes.find((n) => n.id === e.to)?.name,
+      e.properties,
+      evidenceOf(e),
+    ]);
+    expect(consumes).toEqual([
+      [
+        'search-indexer eachMessage',
+        'products.changed',
+        { batch: false, group: 'search-indexer' },
+        ['src/indexers.ts:12'],
+      ],
+      [
+        'analytics-indexer eachMessage',
+        'products.changed',
+        { batch: false, group: 'analytics-indexer' },
+        ['src/indexers.ts:13'],
+      ],
+      [
+        'email-notifier eachMessage',
+        'orders.shipped',
+        { batch: false, group: 'email-notifier' },
+        ['src/main.ts:14'],
+      ],
+      [
+        'sms-notifier eachMessage',
+        'orders.shipped',
+        { batch: false, group: 'sms-notifier', fromBeginning: false },
+        ['src/main.ts:15'],
+      ],
+    ]);
+    expect(scan.diagnostics).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ import {
 import {
   compactText,
   evidenceOf,
-  locationOf,
+  HandlerNames,
   methodCalls,
   publishTargets,
   type MethodCall,
@@ -91,6 +91,7 @@ function extract(file: TsFile): GraphRecord[] {
 
   const records: GraphRecord[] = [];
   const handlers = new Map<Node, NodeRef>();
+  const names = new HandlerNames(file);
   const prefetch = new Map<Node | string, number>();
   for (const { call, channel } of calls) {
     const count = file.resolver.literalOf(call.call.getArguments()[0]);
@@ -98,7 +99,7 @@ function extract(file: TsFile): GraphRecord[] {
   }
   for (const { call, channel } of calls) {
     if (call.method === 'consume')
-      records.push(...consume(file, call.call, prefetch.get(channel), handlers));
+      records.push(...consume(file, call.call, prefetch.get(channel), handlers, names));
   }
   for (const { call } of calls) {
     const args = call.call.getArguments();
@@ -348,6 +349,7 @@ function consume(
   call: CallExpression,
   prefetch: number | undefined,
   handlers: Map<Node, NodeRef>,
+  names: HandlerNames,
 ): GraphRecord[] {
   const [queue, callback, options] = call.getArguments();
   if (!queue || !callback) return [];
@@ -358,8 +360,8 @@ function consume(
     const resolved = queueName(file, queue, site.names[0]);
     const at = site.site ?? call;
     const fn = file.resolver.functionOf(site.expressions[1] ?? callback);
-    const name = (fn ? functionName(fn) : undefined) ?? `${resolved.name} consumer`;
-    const handler = ref.handler(locationOf(file, fn ?? at), name);
+    const given = (fn ? functionName(fn) : undefined) ?? `${resolved.name} consumer`;
+    const { ref: handler, name } = names.handler(fn ?? at, fn ?? at, given);
     if (fn) handlers.set(fn, handler);
 
     const properties: Properties = { ack: noAck ? 'auto' : 'manual' };

@@ -18,6 +18,7 @@ import { functionName, originTokens, type Origin } from '../../lang/typescript/r
 import {
   compactText,
   evidenceOf,
+  HandlerNames,
   locationOf,
   methodCalls,
   publisherOf,
@@ -56,10 +57,11 @@ const METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
 function extract(file: TsFile): GraphRecord[] {
   const records: GraphRecord[] = [];
   const handlers = new Map<Node, NodeRef>();
+  const names = new HandlerNames(file);
   for (const created of file.source.getDescendantsOfKind(SyntaxKind.NewExpression)) {
     const origin = file.resolver.traceOrigin(created.getExpression());
     if (origin?.module === 'bullmq' && originTokens(origin).join(' ') === 'Worker') {
-      records.push(...worker(file, created, handlers));
+      records.push(...worker(file, created, handlers, names));
     }
   }
 
@@ -68,7 +70,7 @@ function extract(file: TsFile): GraphRecord[] {
     if (origin?.module !== 'bullmq') continue;
     const tokens = originTokens(origin).join(' ');
     if (tokens === 'FlowProducer new' && call.method === 'add') {
-      records.push(...flow(file, call.call, call.call.getArguments()[0], handlers, []));
+      records.push(...flow(file, call.call, call.call.getArguments()[0], handlers));
       continue;
     }
     if (tokens !== 'Queue new' && tokens !== 'type Queue') continue;
@@ -134,12 +136,12 @@ function addJob(
 ): GraphRecord[] {
   if (!jobName) return [];
   const fields = file.resolver.objectProperties(options);
-  const { edge, job } = jobOptions(file, fields);
+  const sent = sendOptions(file, fields);
   const repeat = file.resolver.objectProperties(fields.get('repeat'));
 
   return publishTargets(file, [jobName], call, handlers).flatMap((target) => {
     const [name] = target.names as [ResolvedName];
-    const records = produce(file, target, queue, name, { ...edge }, job);
+    const records = produce(file, target, queue, name, sent);
     records.push(...carries(file, queue, jobData(file, data, declared, target)));
     const schedule = scheduleOf(file, repeat);
     if (schedule) {
@@ -179,23 +181,23 @@ function carries(file: TsFile, queue: ResolvedName, events: CarriedEvent[]): Gra
   );
 }
 
-/** PUBLISHES to the queue, the Job node, and ENQUEUES of the job. */
+/**
+ * PUBLISHES to the queue, the Job node, and ENQUEUES of the job. The options of the call go
+ * on its two edges only: other calls may add a job of the same name with other options, and
+ * the Job node merges them all.
+ */
 function produce(
   file: TsFile,
   target: PublishTarget,
   queue: ResolvedName,
   name: ResolvedName,
-  edge: Properties,
-  job: Properties,
+  sent: SendOptions,
+  enqueued: Properties = {},
 ): GraphRecord[] {
-  const publishProperties: Properties = { ...edge, jobName: name.name };
+  const publishProperties: Properties = { ...sent.publish, jobName: name.name };
   if (target.via !== undefined) publishProperties.via = target.via;
-  const enqueueProperties: Properties = { queue: queue.name };
-  for (const key of ['delayMs', 'retry']) {
-    const value = edge[key];
-    if (value !== undefined) enqueueProperties[key] = value;
-  }
-  const jobProperties: Properties = { queue: queue.name, ...job };
+  const enqueueProperties: Properties = { queue: queue.name, ...sent.enqueue, ...enqueued };
+  const jobProperties: Properties = { queue: queue.name };
   if (name.dynamic)
     Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
   return [
@@ -222,31 +224,33 @@ function produce(
   ];
 }
 
-/** Job options split into what belongs on the edge and what describes the job. */
-function jobOptions(
-  file: TsFile,
-  fields: Map<string, Node>,
-): { edge: Properties; job: Properties } {
-  const edge: Properties = {};
-  const job: Properties = {};
+/** What one call's job options put on its PUBLISHES and its ENQUEUES edge. */
+interface SendOptions {
+  publish: Properties;
+  enqueue: Properties;
+}
+
+/** `opts` of one add(): delay, priority, attempts, backoff and the jobId that dedups. */
+function sendOptions(file: TsFile, fields: Map<string, Node>): SendOptions {
+  const publish: Properties = {};
+  const enqueue: Properties = {};
   const delay = file.resolver.literalOf(fields.get('delay'));
-  if (typeof delay === 'number') edge.delayMs = delay;
+  if (typeof delay === 'number') publish.delayMs = enqueue.delayMs = delay;
   const priority = file.resolver.literalOf(fields.get('priority'));
-  if (typeof priority === 'number') edge.priority = job.priority = priority;
+  if (typeof priority === 'number') publish.priority = priority;
   const attempts = file.resolver.literalOf(fields.get('attempts'));
-  if (typeof attempts === 'number') edge.attempts = attempts;
+  if (typeof attempts === 'number') publish.attempts = attempts;
   const backoff = backoffOf(file, fields.get('backoff'));
-  if (backoff !== undefined) edge.backoff = backoff;
+  if (backoff !== undefined) publish.backoff = backoff;
 
   const retry = [
     typeof attempts === 'number' ? `attempts=${String(attempts)}` : undefined,
     backoff !== undefined ? `backoff=${backoff}` : undefined,
   ].filter((part) => part !== undefined);
-  if (retry.length > 0) edge.retry = job.retry = retry.join(', ');
-  if (typeof attempts === 'number') job.maxRetries = attempts;
+  if (retry.length > 0) publish.retry = enqueue.retry = retry.join(', ');
   const jobId = fields.get('jobId');
-  if (jobId) job.dedupKey = compactText(jobId);
-  return { edge, job };
+  if (jobId) enqueue.dedupKey = compactText(jobId);
+  return { publish, enqueue };
 }
 
 /** `backoff: 1000` is a fixed delay; `{ type: 'exponential', delay: 1000 }` names its type. */
@@ -285,11 +289,11 @@ function jobScheduler(
   const schedule = scheduleOf(file, file.resolver.objectProperties(repeat));
   const fields = file.resolver.objectProperties(template);
   const name = file.resolver.resolveName(fields.get('name') ?? id);
-  const { edge, job } = jobOptions(file, file.resolver.objectProperties(fields.get('opts')));
+  const sent = sendOptions(file, file.resolver.objectProperties(fields.get('opts')));
   const evidence = evidenceOf(file, call);
   const service = ref.serviceOf(locationOf(file, call));
   const target: PublishTarget = { names: [name], expressions: [id], evidence, publisher: service };
-  const records = produce(file, target, queue, name, edge, job);
+  const records = produce(file, target, queue, name, sent);
   if (schedule) {
     records.push(
       edgeRecord(
@@ -304,13 +308,18 @@ function jobScheduler(
   return records;
 }
 
-/** FlowProducer.add({ name, queueName, children }): every node of the tree is a job. */
+/**
+ * FlowProducer.add({ name, queueName, children }): every node of the tree is a job. A parent
+ * job runs only after all its children have completed, so the parent's ENQUEUES says which
+ * jobs it waits for and each child's ENQUEUES names its parent.
+ * https://docs.bullmq.io/guide/flows
+ */
 function flow(
   file: TsFile,
   call: CallExpression,
   node: Node | undefined,
   handlers: ReadonlyMap<Node, NodeRef>,
-  parents: string[],
+  parent?: string,
 ): GraphRecord[] {
   const fields = file.resolver.objectProperties(node);
   const nameNode = fields.get('name');
@@ -318,34 +327,45 @@ function flow(
   if (!nameNode || !queueNode || !node) return [];
   const name = file.resolver.resolveName(nameNode);
   const queue = file.resolver.resolveName(queueNode);
-  const { edge, job } = jobOptions(file, file.resolver.objectProperties(fields.get('opts')));
-  const parent = parents.at(-1);
-  if (parent !== undefined) job.dependsOn = parent;
+  const sent = sendOptions(file, file.resolver.objectProperties(fields.get('opts')));
+  const children = fields.get('children');
+  const childNodes =
+    children && Node.isArrayLiteralExpression(children) ? children.getElements() : [];
+
+  const flowProperties: Properties = { via: 'flow' };
+  if (parent !== undefined) flowProperties.parent = parent;
+  const waitsFor = childNodes.flatMap((child) => {
+    const childFields = file.resolver.objectProperties(child);
+    const childName = childFields.get('name');
+    if (!childName || !childFields.has('queueName')) return [];
+    return [file.resolver.resolveName(childName).name];
+  });
+  if (waitsFor.length > 0) flowProperties.waitsFor = waitsFor;
 
   const evidence = evidenceOf(file, node);
   const publisher = publisherOf(file, call, handlers);
   const target: PublishTarget = { names: [name], expressions: [nameNode], evidence, publisher };
-  const records = produce(file, target, queue, name, edge, job);
+  const records = produce(file, target, queue, name, sent, flowProperties);
   records.push(...carries(file, queue, publishedEvents(file, fields.get('data'), target)));
-  const children = fields.get('children');
-  for (const child of children && Node.isArrayLiteralExpression(children)
-    ? children.getElements()
-    : []) {
-    records.push(...flow(file, call, child, handlers, [...parents, name.name]));
-  }
+  for (const child of childNodes) records.push(...flow(file, call, child, handlers, name.name));
   return records;
 }
 
 // ---- consuming ---------------------------------------------------------------------------
 
 /** new Worker(queueName, processor, { concurrency, limiter }). */
-function worker(file: TsFile, created: NewExpression, handlers: Map<Node, NodeRef>): GraphRecord[] {
+function worker(
+  file: TsFile,
+  created: NewExpression,
+  handlers: Map<Node, NodeRef>,
+  names: HandlerNames,
+): GraphRecord[] {
   const [queueNode, processor, options] = created.getArguments();
   if (!queueNode) return [];
   const queue = file.resolver.resolveName(queueNode);
   const fn = processor ? file.resolver.functionOf(processor) : undefined;
-  const name = (fn ? functionName(fn) : undefined) ?? `${queue.name} worker`;
-  const handler = ref.handler(locationOf(file, created), name);
+  const given = (fn ? functionName(fn) : undefined) ?? `${queue.name} worker`;
+  const { ref: handler, name } = names.handler(created, fn ?? created, given);
   if (fn) handlers.set(fn, handler);
 
   const fields = file.resolver.objectProperties(options);

@@ -17,12 +17,13 @@ import {
   functionName,
   originCall,
   originTokens,
+  strip,
   type Origin,
 } from '../../lang/typescript/resolve.js';
 import {
   compactText,
   evidenceOf,
-  locationOf,
+  HandlerNames,
   methodCalls,
   publishTargets,
   type MethodCall,
@@ -62,8 +63,10 @@ function extract(file: TsFile): GraphRecord[] {
   if (calls.length === 0) return records;
 
   const handlers = new Map<Node, NodeRef>();
-  const consumers = groupConsumers(calls);
-  for (const consumer of consumers.values()) records.push(...consume(file, consumer, handlers));
+  const names = new HandlerNames(file);
+  const consumers = groupConsumers(file, calls);
+  for (const consumer of consumers.values())
+    records.push(...consume(file, consumer, handlers, names));
 
   for (const { call, origin } of calls) {
     const role = roleOf(origin);
@@ -195,22 +198,30 @@ interface Consumer {
   origin: Origin;
   /** How the code names the consumer, for a handler without a function name or group. */
   label: string;
+  /** The variable holding the consumer, when the calls are made on one. */
+  variable?: Node;
   subscribes: CallExpression[];
   runs: CallExpression[];
 }
 
 /** Subscribe and run calls grouped by the consumer they are made on. */
 function groupConsumers(
+  file: TsFile,
   calls: { call: MethodCall; origin: Origin }[],
 ): Map<Node | string, Consumer> {
   const consumers = new Map<Node | string, Consumer>();
   for (const { call, origin } of calls) {
     if (roleOf(origin) !== 'consumer' || (call.method !== 'subscribe' && call.method !== 'run'))
       continue;
-    const key = originCall(origin, 'consumer') ?? call.object.getText();
+    // Consumers made by one factory share their `kafka.consumer()` call; the variable that
+    // holds each one tells them apart.
+    const object = strip(call.object);
+    const variable = Node.isIdentifier(object) ? file.resolver.definitionOf(object) : undefined;
+    const key = variable ?? originCall(origin, 'consumer') ?? call.object.getText();
     const consumer = consumers.get(key) ?? {
       origin,
       label: call.object.getText(),
+      variable,
       subscribes: [],
       runs: [],
     };
@@ -220,11 +231,16 @@ function groupConsumers(
   return consumers;
 }
 
-function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>): GraphRecord[] {
+function consume(
+  file: TsFile,
+  consumer: Consumer,
+  handlers: Map<Node, NodeRef>,
+  names: HandlerNames,
+): GraphRecord[] {
   const records: GraphRecord[] = [];
   const creation = originCall(consumer.origin, 'consumer');
   const groupNode = file.resolver.objectProperties(creation?.getArguments()[0]).get('groupId');
-  const group = groupNode ? file.resolver.resolveName(groupNode).name : undefined;
+  const group = groupNode ? groupOf(file, groupNode, consumer.variable) : undefined;
 
   const run = consumer.runs[0];
   const runOptions = file.resolver.objectProperties(run?.getArguments()[0]);
@@ -232,14 +248,14 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
   const processor = runOptions.get('eachBatch') ?? runOptions.get('eachMessage');
   const fn = processor ? file.resolver.functionOf(processor) : undefined;
   const declared = fn ? functionName(fn) : undefined;
-  const name =
+  const given =
     declared !== undefined && declared !== 'eachMessage' && declared !== 'eachBatch'
       ? declared
       : `${group ?? consumer.label} ${batch ? 'eachBatch' : 'eachMessage'}`;
 
   const anchor = run ?? consumer.subscribes[0];
   if (!anchor) return records;
-  const handler = ref.handler(locationOf(file, anchor), name);
+  const { ref: handler, name } = names.handler(anchor, fn ?? anchor, given);
   if (fn) handlers.set(fn, handler);
   const handlerProperties: Properties = { batch };
   if (group !== undefined) handlerProperties.group = group;
@@ -285,6 +301,27 @@ function consume(file: TsFile, consumer: Consumer, handlers: Map<Node, NodeRef>)
       records.push(...carriesRecords(file, topicRef(only), carried, TECHNOLOGY));
   }
   return records;
+}
+
+/**
+ * The consumer group. A factory `consumerFor(groupId)` names it with its parameter; the call
+ * that made this consumer, `const search = consumerFor('search')`, then supplies the name.
+ */
+function groupOf(file: TsFile, groupNode: Node, variable: Node | undefined): string {
+  const parameter = file.resolver.parameterOf(groupNode);
+  const made =
+    parameter && variable && Node.isVariableDeclaration(variable)
+      ? variable.getInitializer()
+      : undefined;
+  const call = made ? strip(made) : undefined;
+  if (parameter && call && Node.isCallExpression(call)) {
+    const factory = parameter.declaration.getParent();
+    const argument = call.getArguments()[parameter.index];
+    if (argument && file.resolver.functionOf(call.getExpression()) === factory) {
+      return file.resolver.resolveName(argument).name;
+    }
+  }
+  return file.resolver.resolveName(groupNode).name;
 }
 
 function subscribedTopics(file: TsFile, options: Map<string, Node>): ResolvedName[] {

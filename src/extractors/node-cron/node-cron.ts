@@ -49,21 +49,24 @@ function schedule(file: TsFile, call: CallExpression): GraphRecord[] {
   const expression = file.resolver.resolveName(expressionNode).name;
   const name = taskName(file, call, task) ?? `node-cron ${expression}`;
 
-  const jobProperties: Properties = { schedule: expression };
+  // The same task may be scheduled more than once; each schedule and its timezone belong to
+  // its own SCHEDULES edge, the Job node only to what every schedule shares.
+  const properties: Properties = {
+    schedule: expression,
+    scheduleKind: 'cron',
+    scheduler: 'node-cron',
+  };
   const timezone = file.resolver.literalOf(file.resolver.objectProperties(options).get('timezone'));
-  if (typeof timezone === 'string') jobProperties.timezone = timezone;
+  if (typeof timezone === 'string') properties.timezone = timezone;
   const evidence = evidenceOf(file, call);
   const job = ref.job(file.input.repository, TECHNOLOGY, name);
   return [
-    nodeRecord(job, { name, technology: TECHNOLOGY, properties: jobProperties }, evidence),
+    nodeRecord(job, { name, technology: TECHNOLOGY }, evidence),
     edgeRecord(
       'SCHEDULES',
       ref.serviceOf(locationOf(file, call)),
       job,
-      {
-        technology: TECHNOLOGY,
-        properties: { schedule: expression, scheduleKind: 'cron', scheduler: 'node-cron' },
-      },
+      { technology: TECHNOLOGY, properties },
       evidence,
     ),
   ];

@@ -1,6 +1,6 @@
 // What every TypeScript extractor does around a call: find method calls by name, place
-// evidence, and decide who publishes (the Service owning the file, or a Handler or Job the
-// same extractor registered around the call).
+// evidence, decide who publishes (the Service owning the file, or a Handler or Job the
+// same extractor registered around the call), and name handlers so that none merge.
 import { Node, SyntaxKind, type CallExpression, type ts } from 'ts-morph';
 import {
   evidenceAt,
@@ -124,4 +124,30 @@ export function publishTargets(
 /** Source text of a node on one line, for properties such as a message key. */
 export function compactText(node: Node): string {
   return node.getText().replace(/\s+/g, ' ');
+}
+
+/**
+ * Handler names of one file. Handlers merge by file and name, so two functions must never
+ * share one: two inline callbacks consuming the same queue would become one Handler. The
+ * first function keeps the name it was given; another is told apart by its line.
+ */
+export class HandlerNames {
+  private readonly owners = new Map<string, Node>();
+
+  constructor(private readonly file: TsFile) {}
+
+  /** A Handler in the file of `at`, for the function (or registering call) `owner`. */
+  handler(at: Node, owner: Node, name: string): { ref: NodeRef; name: string } {
+    const location = locationOf(this.file, at);
+    let unique = name;
+    for (;;) {
+      const key = `${location.file}\0${unique}`;
+      const current = this.owners.get(key);
+      if (current === undefined || current === owner) {
+        this.owners.set(key, owner);
+        return { ref: ref.handler(location, unique), name: unique };
+      }
+      unique = `${unique} (line ${String(lineOf(owner))})`;
+    }
+  }
 }
