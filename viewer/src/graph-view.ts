@@ -193,7 +193,7 @@ export function layoutOf(big: boolean): cytoscape.LayoutOptions {
     animate: false,
     randomize: true,
     quality: 'default',
-    nodeDimensionsIncludeLabels: true,
+    nodeDimensionsIncludeLabels: false,
     idealEdgeLength: 45,
     nodeRepulsion: 3000,
     gravity: 0.6,
