@@ -157,7 +157,15 @@ async function start(): Promise<void> {
     cy.fit(cy.elements(':visible'), 30);
   });
   byId('export-png').addEventListener('click', () => {
-    const blob = cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
+    // Browsers refuse canvases much larger than this; a big graph is scaled down to fit.
+    const blob = cy.png({
+      output: 'blob',
+      full: true,
+      scale: 2,
+      maxWidth: 8000,
+      maxHeight: 8000,
+      bg: '#ffffff',
+    });
     download('eventgraph.png', blob);
   });
   byId('export-svg').addEventListener('click', () => {
