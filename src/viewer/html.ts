@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphExport } from '../export/graph-json.js';
-import { projectRoot } from '../patterns/patterns.js';
+import { projectRoot } from '../project-root.js';
 import { readSnippet } from './snippets.js';
 import { snippetKey, type RemoteLink, type Snippet, type ViewerData } from './viewer-data.js';
 
