@@ -1,10 +1,10 @@
 // The one place that loads tree-sitter and its Python grammar (CommonJS packages), parses text
 // and runs the query files in ./queries. Extractors never see the parser, only syntax nodes.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type TreeSitter from 'tree-sitter';
+import { projectRoot } from '../../project-root.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof TreeSitter;
@@ -72,18 +72,7 @@ export function runQuery(name: QueryName, node: SyntaxNode): Captures[] {
   });
 }
 
-let queriesPath: string | undefined;
-
-// tsc does not copy .scm files: from src/ (vitest) or dist/src/ (built), walk up to the
-// package root and read the query files from the source tree, which ships with the package.
+// tsc does not copy .scm files: they are read from the source tree, which ships with the package.
 function queriesDirectory(): string {
-  if (queriesPath) return queriesPath;
-  let directory = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(directory, 'package.json'))) {
-    const parent = path.dirname(directory);
-    if (parent === directory) throw new Error('eventgraph package root not found for queries');
-    directory = parent;
-  }
-  queriesPath = path.join(directory, 'src', 'lang', 'python', 'queries');
-  return queriesPath;
+  return path.join(projectRoot(), 'src', 'lang', 'python', 'queries');
 }
