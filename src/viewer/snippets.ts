@@ -3,6 +3,7 @@
 // root with no symlink on the way, is read (the scan never follows symlinks either).
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { redact } from '../report/redact.js';
 import type { Snippet } from './viewer-data.js';
 
 export type { Snippet } from './viewer-data.js';
@@ -62,7 +63,8 @@ export async function readSnippet(
     file: request.file,
     line: request.line,
     start,
-    lines: all.slice(start - 1, end),
+    // Source lines are output like any other: a connection string's password never leaves.
+    lines: all.slice(start - 1, end).map(redact),
   };
 }
 

@@ -17,6 +17,10 @@ beforeAll(async () => {
     path.join(root, 'src', 'a.ts'),
     ['one', 'two', 'three', 'four', 'five'].join('\n'),
   );
+  await writeFile(
+    path.join(root, 'src', 'amqp.ts'),
+    "const url = 'amqp://orders:s3cret@rabbit:5672/shop';\nawait amqp.connect(url);\n",
+  );
   await writeFile(path.join(temp, 'secret.txt'), 'secret\n');
   await symlink(path.join(temp, 'secret.txt'), path.join(root, 'src', 'link.ts'));
   await symlink(path.join(root, 'src'), path.join(root, 'alias'));
@@ -42,6 +46,15 @@ describe('readSnippet', () => {
       start: 1,
       lines: ['one', 'two', 'three', 'four'],
     });
+  });
+
+  it('never shows the password of a connection string in the source lines', async () => {
+    const snippet = await readSnippet(roots, { repository: 'repo', file: 'src/amqp.ts', line: 2 });
+    expect(snippet.lines).toEqual([
+      "const url = 'amqp://orders:***@rabbit:5672/shop';",
+      'await amqp.connect(url);',
+      '',
+    ]);
   });
 
   it.each([
