@@ -1,5 +1,5 @@
 // Checks the paths a user gave before any work starts, so a typo costs one clear line.
-import { access, constants, mkdir, realpath, stat } from 'node:fs/promises';
+import { access, constants, mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -92,13 +92,23 @@ export async function prepareOutputFolder(folder: string): Promise<void> {
 
 /** Makes sure an output file can be written: its folder exists and it is not a folder. */
 export async function prepareOutputFile(file: string): Promise<void> {
-  await prepareOutputFolder(path.dirname(path.resolve(file)));
+  const folder = path.dirname(path.resolve(file));
+  await prepareOutputFolder(folder);
   const info = await stat(file).catch(() => undefined);
   if (info?.isDirectory()) throw cannotWrite(file, 'it is a folder');
+  // Some folders (under /proc) pass every check yet take no new file: try one.
+  const probe = path.join(folder, `.eventgraph-write-check-${String(process.pid)}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code !== 'EEXIST') throw cannotWrite(file, FILE_ERRORS[code] ?? code);
+  }
+  await rm(probe, { force: true });
 }
 
 const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such folder can be made there',
+  ENOENT: 'nothing can be created there',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
@@ -109,6 +119,6 @@ const FILE_ERRORS: Record<string, string> = {
 function cannotWrite(target: string, why: string): UsageError {
   return new UsageError(
     `cannot write to ${target} (${why})`,
-    'choose another --out, --report or --json',
+    'choose another --out, --report, --json or --html',
   );
 }

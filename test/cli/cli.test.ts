@@ -154,8 +154,8 @@ describe('eventgraph scan: outputs it cannot write', () => {
     const run = runCli(['scan', shop, '--out', '/proc/eventgraph-out']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      'eventgraph: cannot write to /proc/eventgraph-out (no such folder can be made there); ' +
-        'choose another --out, --report or --json\n',
+      'eventgraph: cannot write to /proc/eventgraph-out (nothing can be created there); ' +
+        'choose another --out, --report, --json or --html\n',
     );
   });
 
@@ -166,7 +166,16 @@ describe('eventgraph scan: outputs it cannot write', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       `eventgraph: cannot write to ${file} (${file} is not a folder); ` +
-        'choose another --out, --report or --json\n',
+        'choose another --out, --report, --json or --html\n',
+    );
+  });
+
+  it('refuses a report file in a folder that takes no new file', () => {
+    const run = runCli(['scan', shop, '--out', temp, '--report', '/proc/report.md']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'eventgraph: cannot write to /proc/report.md (nothing can be created there); ' +
+        'choose another --out, --report, --json or --html\n',
     );
   });
 
