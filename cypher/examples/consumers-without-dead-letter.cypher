@@ -4,13 +4,14 @@
 //   channel has no dead-letter route; these are the consumers to look at first. Channels
 //   named only at run time are left out: their route may exist where the scan cannot see it.
 // params: none
-MATCH (consumer)-[c:CONSUMES]->(ch)
+MATCH (reader)-[r:CONSUMES]->(ch)
 WHERE NOT coalesce(ch.dynamic, false)
   AND NOT EXISTS { MATCH (ch)-[:DEAD_LETTERS_TO]->(dlq) }
   AND NOT EXISTS { MATCH (source)-[:DEAD_LETTERS_TO]->(ch) }
-RETURN coalesce(consumer.service, consumer.id) AS service,
-  consumer.name AS consumer,
+OPTIONAL MATCH (owner:Service)-[:CONTAINS]->(reader)
+RETURN CASE WHEN reader.kind = 'Service' THEN reader.name ELSE owner.name END AS service,
+  reader.name AS consumer,
   ch.name AS channel,
   ch.technology AS technology,
-  c.evidence AS evidence
+  r.evidence AS evidence
 ORDER BY service, consumer, channel

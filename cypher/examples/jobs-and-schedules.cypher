@@ -4,11 +4,12 @@
 //   other code enqueues it, and the queue it runs on.
 // params: none
 MATCH (j:Job)
+OPTIONAL MATCH (owner:Service)-[:CONTAINS]->(j)
 OPTIONAL MATCH (s:Service)-[r:SCHEDULES]->(j)
 RETURN j.name AS job,
   j.technology AS technology,
   j.queue AS queue,
-  coalesce(s.name, j.service) AS service,
+  coalesce(owner.name, s.name) AS service,
   r.schedule AS schedule,
   r.scheduleKind AS scheduleKind
 ORDER BY job, schedule

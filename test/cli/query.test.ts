@@ -1,5 +1,5 @@
 // eventgraph query on the embedded store of a scan: formats, examples and exit codes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,154 @@ import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 const out = mkdtempSync(path.join(os.tmpdir(), 'eventgraph-query-'));
 const services = 'MATCH (s:Service) RETURN s.name AS name ORDER BY name LIMIT 2';
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Example {
+  params: Record<string, string>;
+  columns: string[];
+  rows: unknown[][];
+  unordered?: boolean;
+}
+
+const table = (columns: string[], rows: unknown[][]) =>
+  rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+const key = (row: Record<string, unknown>) => JSON.stringify(row);
+const evidence = (file: string, line: number) =>
+  JSON.stringify([{ repository: 'shop', file: `services/${file}`, line }]);
+
+// Every example in cypher/examples with the exact rows it returns on the shop scan.
+const EXAMPLES: Record<string, Example> = {
+  'consumers-of-service': {
+    params: { service: 'orders' },
+    columns: ['publisher', 'channel', 'technology', 'readFrom', 'consumerService', 'consumer'],
+    rows: [
+      [
+        '@shop/orders',
+        'orders.cancelled',
+        'kafka',
+        'orders.cancelled',
+        '@shop/shipping',
+        'handleOrderBatch',
+      ],
+      [
+        '@shop/orders',
+        'orders.cancelled',
+        'kafka',
+        'orders.cancelled',
+        'shop-reports',
+        'consume_cancellations',
+      ],
+      [
+        '@shop/orders',
+        'orders.created',
+        'kafka',
+        'orders.created',
+        '@shop/billing',
+        'handleOrderCreated',
+      ],
+      [
+        '@shop/orders',
+        'orders.created',
+        'kafka',
+        'orders.created',
+        '@shop/notifications',
+        'onOrderCreated',
+      ],
+      [
+        '@shop/orders',
+        'orders.created',
+        'kafka',
+        'orders.created',
+        '@shop/shipping',
+        'handleOrderBatch',
+      ],
+    ],
+  },
+  'consumers-without-dead-letter': {
+    params: {},
+    columns: ['service', 'consumer', 'channel', 'technology', 'evidence'],
+    rows: [
+      [
+        '@shop/billing',
+        'handleOrderCreated',
+        'orders.created',
+        'kafka',
+        evidence('billing/src/main.ts', 9),
+      ],
+      [
+        '@shop/notifications',
+        'onOrderCreated',
+        'orders.created',
+        'kafka',
+        evidence('notifications/src/order-listener.ts', 22),
+      ],
+      [
+        '@shop/notifications',
+        'processEmail',
+        'emails',
+        'bullmq',
+        evidence('notifications/src/worker.ts', 17),
+      ],
+      [
+        '@shop/shipping',
+        'handleOrderBatch',
+        'orders.cancelled',
+        'kafka',
+        evidence('shipping/src/orders-consumer.ts', 23),
+      ],
+      [
+        '@shop/shipping',
+        'handleOrderBatch',
+        'orders.created',
+        'kafka',
+        evidence('shipping/src/orders-consumer.ts', 23),
+      ],
+      [
+        'shop-reports',
+        'build_sales_report',
+        'reports',
+        'celery',
+        JSON.stringify([
+          { repository: 'shop', file: 'services/reports/reports/celery_app.py', line: 13 },
+          { repository: 'shop', file: 'services/reports/reports/tasks.py', line: 12 },
+        ]),
+      ],
+      [
+        'shop-reports',
+        'consume_cancellations',
+        'orders.cancelled',
+        'kafka',
+        evidence('reports/reports/kafka_listener.py', 15),
+      ],
+    ],
+  },
+  'jobs-and-schedules': {
+    params: {},
+    columns: ['job', 'technology', 'queue', 'service', 'schedule', 'scheduleKind'],
+    rows: [
+      [
+        'build_sales_report',
+        'celery',
+        'reports',
+        'shop-reports',
+        'crontab(hour=3, minute=0)',
+        'cron',
+      ],
+      ['digest', 'bullmq', 'emails', '@shop/notifications', '0 8 * * 1', 'cron'],
+      ['order-confirmation', 'bullmq', 'emails', '@shop/notifications', null, null],
+      ['reconcileInvoices', 'cron-library', null, '@shop/billing', '0 2 * * *', 'cron'],
+      ['send_report_email', 'celery', null, 'shop-reports', null, null],
+    ],
+  },
+  'paths-between-services': {
+    params: { from: 'orders', to: 'shipping' },
+    columns: ['hops', 'first', 'second', 'third', 'reachedBy'],
+    rows: [
+      [1, 'orders.cancelled', null, null, 'handleOrderBatch'],
+      [1, 'orders.created', null, null, 'handleOrderBatch'],
+    ],
+    unordered: true,
+  },
+};
 
 beforeAll(() => {
   const run = runCli([
@@ -41,22 +189,27 @@ describe('eventgraph query on the embedded store', () => {
     expect(csv.stdout).toBe('name\r\n@shop/billing\r\n@shop/notifications\r\n');
   });
 
-  it('runs an example with a parameter', () => {
-    const run = runCli([
-      'query',
-      '--out',
-      out,
-      '--example',
-      'consumers-of-service',
-      '--param',
-      'service=orders',
-      '--format',
-      'json',
-    ]);
-    expect(run.status).toBe(0);
-    const rows = JSON.parse(run.stdout) as { consumer: string }[];
-    expect(rows.map((r) => r.consumer)).toContain('handleOrderCreated');
+  it('has expected rows below for every example in cypher/examples', () => {
+    const files = readdirSync(path.join(PROJECT_ROOT, 'cypher', 'examples'))
+      .filter((f) => f.endsWith('.cypher'))
+      .map((f) => f.replace(/\.cypher$/, ''))
+      .sort();
+    expect(Object.keys(EXAMPLES).sort()).toEqual(files);
   });
+
+  for (const [name, example] of Object.entries(EXAMPLES)) {
+    it(`runs the ${name} example on Kùzu and returns its real rows`, () => {
+      const params = Object.entries(example.params).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
+      const run = runCli(['query', '--out', out, '--example', name, ...params, '--format', 'json']);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const rows = JSON.parse(run.stdout) as Record<string, unknown>[];
+      // A UNION has no total order shared by both engines: compare those rows as a set.
+      const order = (list: Record<string, unknown>[]) =>
+        example.unordered ? [...list].sort((a, b) => key(a).localeCompare(key(b))) : list;
+      expect(order(rows)).toEqual(order(table(example.columns, example.rows)));
+    });
+  }
 
   it('lists the examples', () => {
     const run = runCli(['query', '--example', 'list', '--format', 'csv']);
