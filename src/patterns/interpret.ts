@@ -110,7 +110,11 @@ const deadLetter: Interpreter = (rows) => {
     id: 'dead-letter',
     subjects: subjects(text(row, 'channelId'), text(row, 'deadLetterId'), consumers),
     summary:
-      `${text(row, 'channelName') ?? ''} dead-letters to ` + (text(row, 'deadLetterName') ?? ''),
+      row.parkedByConsumer === true
+        ? `${text(row, 'channelName') ?? ''}: its consumer's code publishes failed messages to ` +
+          (text(row, 'deadLetterName') ?? '')
+        : `${text(row, 'channelName') ?? ''} dead-letters to ` +
+          (text(row, 'deadLetterName') ?? ''),
     evidence: uniqueEvidence(evidence),
   }));
   const gaps: GapFinding[] = [...uncovered.entries()].map(([channelId, entry]) => ({

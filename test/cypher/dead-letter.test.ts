@@ -11,6 +11,8 @@ import { openStore, runPattern } from './query-harness.js';
 // unused queue: neither consumed nor routed                   -> no row
 // Config.queue_name: named at run time, consumed               -> row, route unknown
 // jobs queue: declared with arguments the scan could not read  -> row, route unknown
+// payments topic: its consumer's service publishes payments.dlq -> covered row, parked
+// refunds topic: its consumer's service publishes audit.dlq     -> uncovered (not its name)
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -29,6 +31,11 @@ function graph() {
   b.edge('CONSUMES', b.handler(billing, 'readNamed'), named);
   const jobs = b.queue('jobs', 'rabbitmq', { unresolvedArguments: 'self.arguments' });
   b.edge('CONSUMES', b.handler(billing, 'runJob'), jobs);
+  const ledger = b.service('ledger');
+  b.edge('CONSUMES', b.handler(ledger, 'capture'), b.topic('payments'));
+  b.edge('PUBLISHES', ledger, b.topic('payments.dlq'));
+  b.edge('CONSUMES', b.handler(ledger, 'refund'), b.topic('refunds'));
+  b.edge('PUBLISHES', ledger, b.topic('audit.dlq'));
   return b.build();
 }
 
@@ -48,6 +55,7 @@ describe('dead-letter.cypher', () => {
         consumerName: 'readNamed',
         deadLetterId: null,
         deadLetterName: null,
+        parkedByConsumer: false,
         isDeadLetterChannel: false,
         routeUnknown: true,
         subjects: [
@@ -64,6 +72,7 @@ describe('dead-letter.cypher', () => {
         consumerName: 'send_email',
         deadLetterId: null,
         deadLetterName: null,
+        parkedByConsumer: false,
         isDeadLetterChannel: false,
         routeUnknown: false,
         subjects: ['job:shop:celery:send_email', 'queue:rabbitmq:emails', null],
@@ -76,6 +85,7 @@ describe('dead-letter.cypher', () => {
         consumerName: 'runJob',
         deadLetterId: null,
         deadLetterName: null,
+        parkedByConsumer: false,
         isDeadLetterChannel: false,
         routeUnknown: true,
         subjects: ['handler:shop:billing/src/runJob.ts:runJob', 'queue:rabbitmq:jobs', null],
@@ -88,6 +98,7 @@ describe('dead-letter.cypher', () => {
         consumerName: null,
         deadLetterId: 'queue:rabbitmq:legacy.dlq',
         deadLetterName: 'legacy.dlq',
+        parkedByConsumer: false,
         isDeadLetterChannel: false,
         routeUnknown: false,
         subjects: ['queue:rabbitmq:legacy', 'queue:rabbitmq:legacy.dlq', null],
@@ -100,6 +111,7 @@ describe('dead-letter.cypher', () => {
         consumerName: 'takeOrder',
         deadLetterId: 'queue:rabbitmq:orders.dlq',
         deadLetterName: 'orders.dlq',
+        parkedByConsumer: false,
         isDeadLetterChannel: false,
         routeUnknown: false,
         subjects: [
@@ -116,6 +128,7 @@ describe('dead-letter.cypher', () => {
         consumerName: 'inspect',
         deadLetterId: null,
         deadLetterName: null,
+        parkedByConsumer: false,
         isDeadLetterChannel: true,
         routeUnknown: false,
         subjects: [
@@ -125,13 +138,54 @@ describe('dead-letter.cypher', () => {
         ],
         evidence: ['edges/consumes.ts:14'],
       },
+      {
+        channelId: 'topic:kafka:payments',
+        channelName: 'payments',
+        consumerId: 'handler:shop:ledger/src/capture.ts:capture',
+        consumerName: 'capture',
+        deadLetterId: 'topic:kafka:payments.dlq',
+        deadLetterName: 'payments.dlq',
+        parkedByConsumer: true,
+        isDeadLetterChannel: false,
+        routeUnknown: false,
+        subjects: [
+          'handler:shop:ledger/src/capture.ts:capture',
+          'topic:kafka:payments',
+          'topic:kafka:payments.dlq',
+        ],
+        evidence: ['edges/consumes.ts:30', 'edges/publishes.ts:32'],
+      },
+      {
+        channelId: 'topic:kafka:refunds',
+        channelName: 'refunds',
+        consumerId: 'handler:shop:ledger/src/refund.ts:refund',
+        consumerName: 'refund',
+        deadLetterId: null,
+        deadLetterName: null,
+        parkedByConsumer: false,
+        isDeadLetterChannel: false,
+        routeUnknown: false,
+        subjects: ['handler:shop:ledger/src/refund.ts:refund', 'topic:kafka:refunds', null],
+        evidence: ['edges/consumes.ts:36'],
+      },
     ]);
   });
 
   test('reports no missing route where the route cannot be known', async () => {
     const { gaps } = await runPatterns(store);
     expect(gaps.filter((g) => g.id === 'no-dead-letter-route').map((g) => g.summary)).toEqual([
+      'refunds has no dead-letter route; consumed by refund',
       'emails has no dead-letter route; consumed by send_email',
+    ]);
+  });
+
+  test('counts failed messages a consumer parks in <channel>.dlq as its route', async () => {
+    const { patterns } = await runPatterns(store);
+    const parked = patterns.filter(
+      (p) => p.id === 'dead-letter' && p.subjects.includes('topic:kafka:payments'),
+    );
+    expect(parked.map((p) => p.summary)).toEqual([
+      "payments: its consumer's code publishes failed messages to payments.dlq",
     ]);
   });
 });

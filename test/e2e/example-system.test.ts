@@ -204,6 +204,18 @@ describe('eventgraph scan examples/shop', () => {
       'orders.created.dlq is published but never consumed in the scanned code',
       'shipping.dlx is a dead-letter destination never consumed in the scanned code',
     ]);
+    // Billing parks failed orders in orders.created.dlq from its handler's catch block.
+    expect(
+      exported.findings
+        .filter((f) => f.id === 'no-dead-letter-route')
+        .map((f) => f.summary)
+        .sort(),
+    ).toEqual([
+      'emails has no dead-letter route; consumed by processEmail',
+      'orders.cancelled has no dead-letter route; consumed by consume_cancellations, handleOrderBatch',
+      'orders.created has no dead-letter route; consumed by handleOrderBatch, onOrderCreated',
+      'reports has no dead-letter route; consumed by build_sales_report',
+    ]);
   });
 
   it('writes a report with the diagram, the sections in order and evidence on every item', () => {
