@@ -2,7 +2,19 @@
 // language and run every extractor. Returns records; nothing here knows the database.
 import path from 'node:path';
 import createDebug from 'debug';
-import type { Diagnostic, SourceInput, Workspace } from '../extractors/contract.js';
+import type {
+  Diagnostic,
+  Extractor,
+  LanguagePlugin,
+  SourceInput,
+  Workspace,
+} from '../extractors/contract.js';
+import {
+  isStackOverflow,
+  tooDeepDiagnostic,
+  withoutFiles,
+  withoutInputs,
+} from '../lang/too-deep.js';
 import { PLUGINS, allExtractors } from '../extractors/registry.js';
 import { readManifest, type Manifest } from '../extractors/manifests/manifests.js';
 import type { GraphRecord } from '../model/graph.js';
@@ -92,33 +104,26 @@ export async function extractRepository(
       plugin.frontend.language,
     );
 
-    const loaded = plugin.frontend.load(inputs, workspace);
-    diagnostics.push(...loaded.diagnostics);
-    for (const file of loaded.files) {
-      const input = plugin.frontend.inputOf(file);
-      filesParsed += 1;
-      options.onProgress?.({ type: 'file', repository: target.name, path: input.path });
-      for (const extractor of extractors) {
-        const context = {
-          report: (d: Omit<Diagnostic, 'repository' | 'severity'>) =>
-            diagnostics.push({
-              severity: 'warning',
-              repository: target.name,
-              file: input.path,
-              ...d,
-            }),
-        };
-        try {
-          records.push(...extractor.extract(file, context));
-        } catch (error) {
-          diagnostics.push({
-            severity: 'error',
-            repository: target.name,
-            file: input.path,
-            message: `${extractor.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-          });
-        }
+    // A file whose extraction overflows the stack is left out and the language parsed again
+    // without it: the overflow may have left the shared parser state half-way.
+    const tooDeep = new Set<string>();
+    for (;;) {
+      const run = runPlugin(
+        plugin,
+        extractors,
+        withoutInputs(inputs, tooDeep),
+        withoutFiles(workspace, tooDeep),
+        options,
+      );
+      if (run.tooDeep !== undefined) {
+        tooDeep.add(run.tooDeep);
+        continue;
       }
+      for (const file of tooDeep) diagnostics.push(tooDeepDiagnostic(target.name, file));
+      diagnostics.push(...run.diagnostics);
+      records.push(...run.records);
+      filesParsed += run.filesParsed;
+      break;
     }
   }
 
@@ -134,6 +139,50 @@ export async function extractRepository(
     linesRead: discovery.files.reduce((sum, f) => sum + countLines(f.text), 0),
     skipped: discovery.skipped,
   };
+}
+
+interface PluginRun {
+  records: GraphRecord[];
+  diagnostics: Diagnostic[];
+  filesParsed: number;
+  /** The file whose extraction overflowed the stack; the run stopped there. */
+  tooDeep?: string;
+}
+
+function runPlugin<ParsedFile>(
+  plugin: LanguagePlugin<ParsedFile>,
+  extractors: readonly Extractor<ParsedFile>[],
+  inputs: readonly SourceInput[],
+  workspace: Workspace,
+  options: ExtractOptions,
+): PluginRun {
+  const repository = workspace.repository;
+  const run: PluginRun = { records: [], diagnostics: [], filesParsed: 0 };
+  const loaded = plugin.frontend.load(inputs, workspace);
+  run.diagnostics.push(...loaded.diagnostics);
+  for (const file of loaded.files) {
+    const input = plugin.frontend.inputOf(file);
+    run.filesParsed += 1;
+    options.onProgress?.({ type: 'file', repository, path: input.path });
+    for (const extractor of extractors) {
+      const context = {
+        report: (d: Omit<Diagnostic, 'repository' | 'severity'>) =>
+          run.diagnostics.push({ severity: 'warning', repository, file: input.path, ...d }),
+      };
+      try {
+        run.records.push(...extractor.extract(file, context));
+      } catch (error) {
+        if (isStackOverflow(error)) return { ...run, tooDeep: input.path };
+        run.diagnostics.push({
+          severity: 'error',
+          repository,
+          file: input.path,
+          message: `${extractor.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+  }
+  return run;
 }
 
 function countLines(text: string): number {

@@ -5,6 +5,7 @@ import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extract
 import type { PyModule } from './module-index.js';
 import { PythonProject } from './module-index.js';
 import { Resolver } from './resolve.js';
+import { isStackOverflow, tooDeepDiagnostic } from '../too-deep.js';
 import { describeSyntaxError, firstSyntaxError, parsePython } from './tree-sitter.js';
 
 const debug = createDebug('eventgraph:lang:python');
@@ -37,18 +38,26 @@ export const pythonFrontend: Frontend<PyFile> = {
         });
         continue;
       }
-      const error = firstSyntaxError(root);
-      if (error) {
-        // The tree still holds everything around the error; extraction goes on.
-        diagnostics.push({
-          severity: 'warning',
-          repository: input.repository,
-          file: input.path,
-          line: error.startPosition.row + 1,
-          message: `syntax error: ${describeSyntaxError(error)}`,
-        });
+      let module: PyModule;
+      try {
+        const error = firstSyntaxError(root);
+        if (error) {
+          // The tree still holds everything around the error; extraction goes on.
+          diagnostics.push({
+            severity: 'warning',
+            repository: input.repository,
+            file: input.path,
+            line: error.startPosition.row + 1,
+            message: `syntax error: ${describeSyntaxError(error)}`,
+          });
+        }
+        module = project.add(input.path, input.text, root);
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        diagnostics.push(tooDeepDiagnostic(input.repository, input.path));
+        continue;
       }
-      files.push({ input, module: project.add(input.path, input.text, root), project, resolver });
+      files.push({ input, module, project, resolver });
     }
     debug('%d Python files parsed', files.length);
     return { files, diagnostics };

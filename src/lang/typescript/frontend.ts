@@ -6,6 +6,7 @@ import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extractors/contract.js';
 import { resolveRelative } from './module-paths.js';
 import { TsResolver, VIRTUAL_ROOT } from './resolve.js';
+import { isStackOverflow, tooDeepDiagnostic, withoutFiles, withoutInputs } from '../too-deep.js';
 
 const debug = createDebug('eventgraph:lang:typescript');
 
@@ -22,36 +23,87 @@ export interface TsFile {
 export const typescriptFrontend: Frontend<TsFile> = {
   language: 'typescript',
   load(inputs, workspace) {
-    const project = new Project({
-      useInMemoryFileSystem: true,
-      skipFileDependencyResolution: true,
-      skipAddingFilesFromTsConfig: true,
-      compilerOptions: {
-        allowJs: true,
-        noLib: true,
-        noResolve: true,
-        skipLibCheck: true,
-        jsx: ts.JsxEmit.Preserve,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-      },
-    });
-    const loaded = loadClosure(project, inputs, workspace);
-    const resolver = new TsResolver(project, loaded);
-    const diagnostics: Diagnostic[] = [];
-    const files: TsFile[] = [];
-    for (const input of inputs) {
-      const source = loaded.get(input.path);
-      if (!source) continue;
-      diagnostics.push(...syntaxDiagnostics(project, source, input));
-      files.push({ input, source, resolver });
+    // A file too deeply nested to parse or bind is left out and the Project built again
+    // without it, so one generated file cannot end the scan of the others.
+    const tooDeep = new Set<string>();
+    for (;;) {
+      const project = createProject();
+      const visible = withoutFiles(workspace, tooDeep);
+      const { loaded, overflowed } = loadClosure(project, withoutInputs(inputs, tooDeep), visible);
+      if (overflowed.length > 0) {
+        for (const file of overflowed) tooDeep.add(file);
+        continue;
+      }
+      const unbound = unbindableFiles(project, loaded);
+      if (unbound.length > 0) {
+        for (const file of unbound) tooDeep.add(file);
+        continue;
+      }
+      const resolver = new TsResolver(project, loaded);
+      const diagnostics: Diagnostic[] = [...tooDeep].map((file) =>
+        tooDeepDiagnostic(workspace.repository, file),
+      );
+      const files: TsFile[] = [];
+      for (const input of inputs) {
+        const source = loaded.get(input.path);
+        if (!source) continue;
+        diagnostics.push(...syntaxDiagnostics(project, source, input));
+        files.push({ input, source, resolver });
+      }
+      debug('%s: %d inputs, %d files loaded', workspace.repository, inputs.length, loaded.size);
+      return { files, diagnostics };
     }
-    debug('%s: %d inputs, %d files loaded', workspace.repository, inputs.length, loaded.size);
-    return { files, diagnostics };
   },
   inputOf: (file) => file.input,
 };
+
+function createProject(): Project {
+  return new Project({
+    useInMemoryFileSystem: true,
+    skipFileDependencyResolution: true,
+    skipAddingFilesFromTsConfig: true,
+    compilerOptions: {
+      allowJs: true,
+      noLib: true,
+      noResolve: true,
+      skipLibCheck: true,
+      jsx: ts.JsxEmit.Preserve,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+    },
+  });
+}
+
+/**
+ * Files whose binding overflows the stack; empty when the type checker can be built. Binding
+ * is per file, so halving the set finds the culprits without binding each file on its own.
+ */
+function unbindableFiles(project: Project, loaded: ReadonlyMap<string, SourceFile>): string[] {
+  if (bindsWithinStack(project)) return [];
+  return overflowingFiles([...loaded].map(([file, source]) => [file, source.getFullText()]));
+}
+
+function bindsWithinStack(project: Project): boolean {
+  try {
+    project.getTypeChecker(); // creating the checker binds every file
+    return true;
+  } catch (error) {
+    if (isStackOverflow(error)) return false;
+    throw error;
+  }
+}
+
+function overflowingFiles(files: readonly (readonly [string, string])[]): string[] {
+  const project = createProject();
+  for (const [file, text] of files) project.createSourceFile(VIRTUAL_ROOT + file, text);
+  if (bindsWithinStack(project)) return [];
+  if (files.length === 1) return files.map(([file]) => file);
+  const half = Math.ceil(files.length / 2);
+  const found = [...overflowingFiles(files.slice(0, half)), ...overflowingFiles(files.slice(half))];
+  // Neither half overflows alone: leave the whole group out rather than loop.
+  return found.length > 0 ? found : files.map(([file]) => file);
+}
 
 /**
  * Adds the inputs, the files that import them (callers of wrapper functions live there, and
@@ -62,8 +114,9 @@ function loadClosure(
   project: Project,
   inputs: readonly SourceInput[],
   workspace: Workspace,
-): Map<string, SourceFile> {
+): { loaded: Map<string, SourceFile>; overflowed: string[] } {
   const loaded = new Map<string, SourceFile>();
+  const overflowed: string[] = [];
   const texts = new Map<string, string>(inputs.map((i) => [i.path, i.text]));
   const exists = (candidate: string) => workspace.files.has(candidate) || texts.has(candidate);
   const importsOf = (relative: string, text: string) =>
@@ -78,17 +131,23 @@ function loadClosure(
     const relative = pending.shift() as string;
     const text = texts.get(relative) ?? workspace.read(relative);
     if (text === undefined) continue;
-    loaded.set(
-      relative,
-      project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }),
-    );
+    try {
+      loaded.set(
+        relative,
+        project.createSourceFile(VIRTUAL_ROOT + relative, text, { overwrite: true }),
+      );
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      overflowed.push(relative);
+      continue;
+    }
     for (const target of importsOf(relative, text)) {
       if (seen.has(target)) continue;
       seen.add(target);
       pending.push(target);
     }
   }
-  return loaded;
+  return { loaded, overflowed };
 }
 
 /** Workspace source files that import one of the inputs directly. */
