@@ -2,10 +2,10 @@
 // A node or edge may be named by several repositories (channels are shared), so each keeps
 // one contribution per repository: the item as that repository's scan saw it. Its columns
 // are the merge of its contributions, computed the way assembly merges (see mergeNode), and
-// it goes away when its last contribution does. Every batch locks its items before it reads
-// their contributions, so two scans of different repositories that share a channel serialize
-// on it instead of overwriting each other's part.
-import { randomUUID } from 'node:crypto';
+// it goes away when its last contribution does. A load first takes its repositories' part
+// out, then creates what no other repository has in large batches and merges the rest.
+// Every batch locks the items it reads contributions of, so two scans of different
+// repositories that share a channel serialize on it instead of overwriting each other's part.
 import createDebug from 'debug';
 import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 import { mergeEdge, mergeNode, sortEvidence } from '../graph/assemble.js';
@@ -43,6 +43,9 @@ const debug = createDebug('eventgraph:store:neo4j');
 /** Rows per write transaction; the transaction state lives in the server's heap. */
 export const BATCH_ROWS = 10_000;
 
+/** Properties beside the schema's columns; see `bookkeeping`. */
+const BOOKKEEPING = ['sourceRepositories', 'contributions'];
+
 export interface Neo4jConnection {
   uri: string;
   username: string;
@@ -53,7 +56,6 @@ export interface Neo4jConnection {
 
 interface Contribution<T> {
   repository: string;
-  load: string;
   item: T;
   /** Owning service as the contributing scan resolved it (nodes only). */
   owner?: string | null;
@@ -104,55 +106,55 @@ export class Neo4jStore implements Store {
     this.driver = driver;
   }
 
-  /** Replaces the part of the graph owned by the graph's repositories; others stay. */
+  /**
+   * Replaces the part of the graph owned by the graph's repositories; others stay. Their
+   * earlier part goes first, so what they alone contribute is created afresh in large
+   * batches; only items another repository also contributes are merged.
+   */
   async load(graph: Graph): Promise<LoadSummary> {
     await this.open();
     await this.ensureSchema();
-    const load = randomUUID();
     const repositories = graph.repositories.map((r) => r.name);
+    await this.removeContributions(repositories);
+
     const labels = new Map<string, NodeLabel>(graph.nodes.map((n) => [n.id, n.label]));
     const owners = owningServices(graph.nodes, graph.edges);
-
     for (const label of NODE_TABLES) {
-      const nodes = graph.nodes.filter((n) => n.label === label);
-      const pending = nodes.map((node) => ({
-        id: node.id,
-        contributions: contributionsOf(node, repositories, load, owners.get(node.id) ?? null),
-      }));
-      await this.upsertNodes(label, pending, repositories);
+      const pending = graph.nodes
+        .filter((n) => n.label === label)
+        .map((node) => ({
+          id: node.id,
+          contributions: contributionsOf(node, repositories, owners.get(node.id) ?? null),
+        }));
+      await this.upsert(pending, repositories, nodeUpsert(label));
     }
 
     const skipped: string[] = [];
+    const byPair = new Map<string, Pending<GraphEdge>[]>();
+    for (const edge of graph.edges) {
+      const from = labels.get(edge.from);
+      const to = labels.get(edge.to);
+      if (!from || !to) {
+        skipped.push(`${edge.id}: endpoint missing from the graph`);
+        continue;
+      }
+      if (!allowsPair(edge.type, from, to)) {
+        skipped.push(`${edge.id}: ${edge.type} from ${from} to ${to} is not in the schema`);
+        continue;
+      }
+      const key = `${edge.type}\u0000${from}\u0000${to}`;
+      const list = byPair.get(key) ?? [];
+      if (list.length === 0) byPair.set(key, list);
+      list.push({ id: edge.id, contributions: contributionsOf(edge, repositories, undefined) });
+    }
     let edges = 0;
     for (const table of REL_TABLES) {
-      const byPair = new Map<string, GraphEdge[]>();
-      for (const edge of graph.edges) {
-        if (edge.type !== table.type) continue;
-        const from = labels.get(edge.from);
-        const to = labels.get(edge.to);
-        if (!from || !to) {
-          skipped.push(`${edge.id}: endpoint missing from the graph`);
-          continue;
-        }
-        if (!allowsPair(edge.type, from, to)) {
-          skipped.push(`${edge.id}: ${edge.type} from ${from} to ${to} is not in the schema`);
-          continue;
-        }
-        const key = `${from}\u0000${to}`;
-        byPair.set(key, [...(byPair.get(key) ?? []), edge]);
-      }
       for (const [from, to] of table.pairs) {
-        const list = byPair.get(`${from}\u0000${to}`) ?? [];
-        edges += list.length;
-        const pending = list.map((edge) => ({
-          id: edge.id,
-          contributions: contributionsOf(edge, repositories, load, undefined),
-        }));
-        await this.upsertEdges(table.type, from, to, pending, repositories);
+        const pending = byPair.get(`${table.type}\u0000${from}\u0000${to}`) ?? [];
+        edges += pending.length;
+        await this.upsert(pending, repositories, edgeUpsert(table.type, from, to));
       }
     }
-
-    for (const repository of repositories) await this.sweep(repository, load);
     if (skipped.length > 0) debug('skipped %d edges: %o', skipped.length, skipped);
     return { nodes: graph.nodes.length, edges, skipped };
   }
@@ -209,125 +211,98 @@ export class Neo4jStore implements Store {
 
   // ---- loading --------------------------------------------------------------------------
 
+  /** Uniqueness on every node label's and rel type's id, online before anything loads. */
   private async ensureSchema(): Promise<void> {
     if (this.schemaReady) return;
-    const statements = [
-      ...neo4jConstraints(),
-      ...REL_TABLES.map(
-        (t) =>
-          `CREATE INDEX ${t.type.toLowerCase()}_id IF NOT EXISTS ` +
-          `FOR ()-[r:${t.type}]-() ON (r.id)`,
-      ),
-    ];
-    for (const statement of statements) {
+    // Earlier versions kept a plain index where the rel constraints now go.
+    const legacy = REL_TABLES.map((t) => `DROP INDEX ${t.type.toLowerCase()}_id IF EXISTS`);
+    for (const statement of [...legacy, ...neo4jConstraints()]) {
       await this.write((tx) => tx.run(statement), statement);
     }
     await this.write((tx) => tx.run('CALL db.awaitIndexes(300)'), 'CALL db.awaitIndexes');
     this.schemaReady = true;
   }
 
-  private async upsertNodes(
-    label: NodeLabel,
-    pending: Pending<GraphNode>[],
+  /**
+   * Writes a list of items in batches. A batch locks its ids through the uniqueness index,
+   * reads the contributions of those that exist, updates them and creates the others. The
+   * index seek locks an id even when nothing has it, until the batch commits, so another
+   * load cannot create one of them in between: it waits and then finds the item.
+   */
+  private async upsert<T extends Item>(
+    pending: readonly Pending<T>[],
     replacing: readonly string[],
+    queries: UpsertQueries<T>,
   ): Promise<void> {
-    const lock =
-      `UNWIND $ids AS id MERGE (n:${label} {id: id}) SET n.loading = true ` +
-      'RETURN n.id AS id, n.contributions AS contributions';
-    const update = `UNWIND $rows AS r MATCH (n:${label} {id: r.id}) ${setClause('n', NODE_COLUMNS)}`;
     for (const batch of batches(sortById(pending))) {
       await this.write(async (tx) => {
-        const ids = batch.map((p) => p.id);
-        const existing = await readContributions<GraphNode>(tx, lock, { ids });
-        const rows = batch.map((p) => {
-          const kept = (existing.get(p.id) ?? []).filter((c) => !replacing.includes(c.repository));
-          return nodeStoreRow(p.id, [...kept, ...p.contributions]);
-        });
-        await tx.run(update, { rows: rows.map((r) => typedRow(r, NODE_COLUMNS)) });
-      }, lock);
+        const ids = batch.map(idOf);
+        const existing = await readContributions(tx, queries.lockExisting, { ids }, queries);
+        const fresh: StoredRow[] = [];
+        const shared: StoredRow[] = [];
+        for (const item of batch) {
+          const found = existing.get(item.id);
+          const kept = (found ?? []).filter((c) => !replacing.includes(c.repository));
+          const row = queries.row(item.id, [...kept, ...item.contributions]);
+          (found === undefined ? fresh : shared).push(row);
+        }
+        if (fresh.length > 0) await tx.run(queries.create, { rows: fresh });
+        if (shared.length > 0) await tx.run(queries.update, { rows: shared });
+      }, queries.lockExisting);
     }
   }
 
-  private async upsertEdges(
-    type: EdgeType,
-    from: NodeLabel,
-    to: NodeLabel,
-    pending: Pending<GraphEdge>[],
-    replacing: readonly string[],
-  ): Promise<void> {
-    const endpoints = `(a:${from} {id: r.from})-[e:${type} {id: r.id}]->(b:${to} {id: r.to})`;
-    const lock =
-      `UNWIND $rows AS r MATCH (a:${from} {id: r.from}) MATCH (b:${to} {id: r.to}) ` +
-      `MERGE (a)-[e:${type} {id: r.id}]->(b) SET e.loading = true ` +
-      'RETURN e.id AS id, e.contributions AS contributions';
-    const update = `UNWIND $rows AS r MATCH ${endpoints} ${setClause('e', REL_COLUMNS)}`;
-    for (const batch of batches(sortById(pending))) {
-      await this.write(async (tx) => {
-        const keys = batch.map((p) => endpointsOf(p));
-        const existing = await readContributions<GraphEdge>(tx, lock, { rows: keys });
-        const rows = batch.map((p) => {
-          const kept = (existing.get(p.id) ?? []).filter((c) => !replacing.includes(c.repository));
-          return { ...endpointsOf(p), ...edgeStoreRow(p.id, [...kept, ...p.contributions]) };
-        });
-        await tx.run(update, { rows: rows.map((r) => typedRow(r, REL_COLUMNS)) });
-      }, lock);
-    }
-  }
-
-  /** Drops what this repository contributed in earlier loads and no longer does. */
-  private async sweep(repository: string, load: string): Promise<void> {
-    const loadKey = `${repository}@${load}`;
+  /**
+   * Takes these repositories' contributions out of the graph: items only they contributed
+   * are deleted, shared items keep the others' part. Rels go first, then nodes.
+   */
+  private async removeContributions(repositories: readonly string[]): Promise<void> {
     for (const table of REL_TABLES) {
-      const stale =
-        `MATCH ()-[e:${table.type}]->() WHERE $repository IN e.sourceRepositories ` +
-        'AND NOT $loadKey IN e.sourceLoads WITH e LIMIT $limit SET e.loading = true ' +
-        'RETURN e.id AS id, e.contributions AS contributions';
-      const remove = `UNWIND $ids AS id MATCH ()-[e:${table.type} {id: id}]->() DELETE e`;
-      const update =
-        `UNWIND $rows AS r MATCH ()-[e:${table.type} {id: r.id}]->() ` +
-        setClause('e', REL_COLUMNS);
-      await this.sweepBatches<GraphEdge>(stale, repository, loadKey, async (tx, left) => {
-        await tx.run(remove, { ids: left.filter((p) => p.contributions.length === 0).map(idOf) });
-        const rows = left
-          .filter((p) => p.contributions.length > 0)
-          .map((p) => typedRow(edgeStoreRow(p.id, p.contributions), REL_COLUMNS));
-        await tx.run(update, { rows });
+      const type = table.type;
+      await this.removeBatches(repositories, edgeStored(type), {
+        lock: `MATCH ()-[e:${type}]->() WHERE ${ours('e')} ${lockSome('e')}`,
+        read: `UNWIND $ids AS id MATCH (a)-[e:${type} {id: id}]->(b) ${returnLeft('e')}`,
+        remove: `UNWIND $ids AS id MATCH ()-[e:${type} {id: id}]->() DELETE e`,
       });
     }
     for (const label of NODE_TABLES) {
-      const stale =
-        `MATCH (n:${label}) WHERE $repository IN n.sourceRepositories ` +
-        'AND NOT $loadKey IN n.sourceLoads WITH n LIMIT $limit SET n.loading = true ' +
-        'RETURN n.id AS id, n.contributions AS contributions';
-      const remove = `UNWIND $ids AS id MATCH (n:${label} {id: id}) DETACH DELETE n`;
-      const update = `UNWIND $rows AS r MATCH (n:${label} {id: r.id}) ${setClause('n', NODE_COLUMNS)}`;
-      await this.sweepBatches<GraphNode>(stale, repository, loadKey, async (tx, left) => {
-        await tx.run(remove, { ids: left.filter((p) => p.contributions.length === 0).map(idOf) });
-        const rows = left
-          .filter((p) => p.contributions.length > 0)
-          .map((p) => typedRow(nodeStoreRow(p.id, p.contributions), NODE_COLUMNS));
-        await tx.run(update, { rows });
+      await this.removeBatches(repositories, nodeUpsert(label), {
+        lock: `MATCH (n:${label}) WHERE ${ours('n')} ${lockSome('n')}`,
+        read: `UNWIND $ids AS id MATCH (n:${label} {id: id}) ${returnLeft('n')}`,
+        remove: `UNWIND $ids AS id MATCH (n:${label} {id: id}) DETACH DELETE n`,
       });
     }
   }
 
-  private async sweepBatches<T extends Item>(
-    stale: string,
-    repository: string,
-    loadKey: string,
-    apply: (tx: ManagedTransaction, left: Pending<T>[]) => Promise<void>,
+  private async removeBatches<T extends Item>(
+    repositories: readonly string[],
+    queries: StoredQueries<T>,
+    statements: { lock: string; read: string; remove: string },
   ): Promise<void> {
     for (;;) {
       const count = await this.write(async (tx) => {
-        const parameters = { repository, loadKey, limit: neo4j.int(BATCH_ROWS) };
-        const found = await readContributions<T>(tx, stale, parameters);
-        const left = [...found].map(([id, list]) => ({
-          id,
-          contributions: list.filter((c) => c.repository !== repository),
-        }));
-        if (left.length > 0) await apply(tx, left);
-        return left.length;
-      }, stale);
+        const parameters = { repositories, limit: neo4j.int(BATCH_ROWS) };
+        const ids = (await tx.run(statements.lock, parameters)).records.map(
+          (r) => r.get('id') as string,
+        );
+        if (ids.length === 0) return 0;
+        // A second statement, so it reads what another load committed before the lock.
+        const result = await tx.run(statements.read, { ids, repositories });
+        const gone: string[] = [];
+        const rows: StoredRow[] = [];
+        for (const record of result.records) {
+          const left = record.get('onlyOurs')
+            ? []
+            : storedContributions(record, queries).filter(
+                (c) => !repositories.includes(c.repository),
+              );
+          if (left.length === 0) gone.push(record.get('id') as string);
+          else rows.push(queries.row(record.get('id') as string, left));
+        }
+        if (gone.length > 0) await tx.run(statements.remove, { ids: gone });
+        if (rows.length > 0) await tx.run(queries.update, { rows });
+        return ids.length;
+      }, statements.lock);
       if (count < BATCH_ROWS) return;
     }
   }
@@ -421,24 +396,130 @@ export class Neo4jStore implements Store {
 
 // ---- contributions ----------------------------------------------------------------------
 
+/** How the items of one node label or rel type are rewritten and read back. */
+interface StoredQueries<T extends Item> {
+  update: string;
+  row: (id: string, contributions: Contribution<T>[]) => Record<string, unknown>;
+  /** A lone contribution, read back from the stored columns (see `bookkeeping`). */
+  fromColumns: (repository: string, columns: StoredColumns, record: Neo4jRecord) => Contribution<T>;
+}
+
+/** The statements that write one node label or one rel type, and the rows they take. */
+interface UpsertQueries<T extends Item> extends StoredQueries<T> {
+  /** Locks the items of `$ids` that exist; returns what `storedContributions` reads. */
+  lockExisting: string;
+  create: string;
+}
+
+type StoredColumns = Record<string, unknown>;
+type Neo4jRecord = Awaited<ReturnType<ManagedTransaction['run']>>['records'][number];
+
+const REL_PROPERTIES = `{${[...REL_COLUMNS.map((c) => c.name), ...BOOKKEEPING]
+  .map((name) => `${name}: r.columns.${name}`)
+  .join(', ')}}`;
+
+function ours(v: string): string {
+  return `any(r IN ${v}.sourceRepositories WHERE r IN $repositories)`;
+}
+
+/** Write-locks a batch of the matched items and returns their ids. */
+function lockSome(v: string): string {
+  return `WITH ${v} LIMIT $limit SET ${v}.loading = true RETURN ${v}.id AS id`;
+}
+
+/** What stays of an item once `$repositories` take their part; nothing when only theirs. */
+function returnLeft(v: string): string {
+  const only = `all(r IN ${v}.sourceRepositories WHERE r IN $repositories)`;
+  const endpoints = v === 'e' ? ', a.id AS from, b.id AS to' : '';
+  return (
+    `WITH *, ${only} AS onlyOurs RETURN ${v}.id AS id, onlyOurs, ` +
+    `CASE WHEN onlyOurs THEN null ELSE ${v}.contributions END AS contributions, ` +
+    `CASE WHEN onlyOurs THEN null ELSE properties(${v}) END AS columns${endpoints}`
+  );
+}
+
+function returnStored(v: string): string {
+  return `RETURN ${v}.id AS id, ${v}.contributions AS contributions, properties(${v}) AS columns`;
+}
+
+function nodeUpsert(label: NodeLabel): UpsertQueries<GraphNode> {
+  const returned = returnStored('n');
+  return {
+    lockExisting: `UNWIND $ids AS id MATCH (n:${label} {id: id}) SET n.loading = true ${returned}`,
+    create: `UNWIND $rows AS r CREATE (n:${label}) SET n = r`,
+    update: `UNWIND $rows AS r MATCH (n:${label} {id: r.id}) SET n = r`,
+    row: nodeStoreRow,
+    fromColumns: (repository, columns) => {
+      const owner = (columns.service as string | null | undefined) ?? null;
+      const item: GraphNode = {
+        id: columns.id as string,
+        label: columns.kind as NodeLabel,
+        name: columns.name as string,
+        technology: (columns.technology as GraphNode['technology'] | undefined) ?? null,
+        repository: columns.repository as string,
+        service: owner,
+        properties: JSON.parse(columns.properties as string) as GraphNode['properties'],
+        evidence: JSON.parse(columns.evidence as string) as GraphNode['evidence'],
+      };
+      return { repository, item, owner };
+    },
+  };
+}
+
+/** What reading back and rewriting a rel type's items needs; no endpoint labels. */
+function edgeStored(type: EdgeType): StoredQueries<GraphEdge> {
+  return {
+    update: `UNWIND $rows AS r MATCH ()-[e:${type} {id: r.id}]->() SET e = r.columns`,
+    row: (id, contributions) => {
+      const item = contributions[0]?.item ?? missing(id);
+      return { id, from: item.from, to: item.to, columns: edgeStoreRow(id, contributions) };
+    },
+    fromColumns: (repository, columns, record) => ({
+      repository,
+      item: {
+        id: columns.id as string,
+        type,
+        from: record.get('from') as string,
+        to: record.get('to') as string,
+        technology: (columns.technology as GraphEdge['technology'] | undefined) ?? null,
+        repository: columns.repository as string,
+        properties: JSON.parse(columns.properties as string) as GraphEdge['properties'],
+        evidence: JSON.parse(columns.evidence as string) as GraphEdge['evidence'],
+      },
+    }),
+  };
+}
+
+function edgeUpsert(type: EdgeType, from: NodeLabel, to: NodeLabel): UpsertQueries<GraphEdge> {
+  const returned = `${returnStored('e')}, a.id AS from, b.id AS to`;
+  const endpoints = `MATCH (a:${from} {id: r.from}) MATCH (b:${to} {id: r.to})`;
+  return {
+    ...edgeStored(type),
+    lockExisting:
+      `UNWIND $ids AS id MATCH (a)-[e:${type} {id: id}]->(b) ` + `SET e.loading = true ${returned}`,
+    // Properties inline rather than `SET e = r.columns`, which plans an Eager (all rows held).
+    create: `UNWIND $rows AS r ${endpoints} CREATE (a)-[e:${type} ${REL_PROPERTIES}]->(b)`,
+  };
+}
+
 /** One contribution per scanned repository with evidence for the item, else its own. */
 function contributionsOf<T extends Item>(
   item: T,
   repositories: readonly string[],
-  load: string,
   owner: string | null | undefined,
 ): Contribution<T>[] {
   const named = repositories.filter((r) => item.evidence.some((e) => e.repository === r));
   const list = named.length > 0 ? named : [item.repository];
-  return list.map((repository) => ({
-    repository,
-    load,
-    item: {
-      ...item,
-      evidence: named.length > 0 ? item.evidence.filter((e) => e.repository === repository) : [],
-    },
-    ...(owner === undefined ? {} : { owner }),
-  }));
+  return list.map((repository) => {
+    const evidence =
+      named.length === 0
+        ? []
+        : item.evidence.every((e) => e.repository === repository)
+          ? item.evidence
+          : item.evidence.filter((e) => e.repository === repository);
+    const contribution = { repository, item: { ...item, evidence } };
+    return owner === undefined ? contribution : { ...contribution, owner };
+  });
 }
 
 function byRepository<T>(list: readonly Contribution<T>[]): Contribution<T>[] {
@@ -454,68 +535,76 @@ function nodeStoreRow(id: string, contributions: Contribution<GraphNode>[]): Sto
   for (const c of ordered) mergeNode(merged, { ...c.item, id });
   const node = sortEvidence(merged.get(id) ?? missing(id));
   const owner = ordered.map((c) => c.owner ?? null).find((o) => o !== null) ?? null;
-  return { ...nodeRow(node, owner), ...bookkeeping(ordered) };
+  return { ...storedColumns(nodeRow(node, owner), NODE_COLUMNS), ...bookkeeping(ordered) };
 }
 
 function edgeStoreRow(id: string, contributions: Contribution<GraphEdge>[]): StoredRow {
   const ordered = byRepository(contributions);
   const merged = new Map<string, GraphEdge>();
   for (const c of ordered) mergeEdge(merged, { ...c.item, id });
-  return { ...relRow(sortEvidence(merged.get(id) ?? missing(id))), ...bookkeeping(ordered) };
+  const edge = sortEvidence(merged.get(id) ?? missing(id));
+  return { ...storedColumns(relRow(edge), REL_COLUMNS), ...bookkeeping(ordered) };
 }
 
 function missing(id: string): never {
   throw new StoreError(`Internal error: ${id} has no contribution left to store.`);
 }
 
-type BookkeepingRow = Record<string, string[]>;
 /** Schema columns plus the bookkeeping lists, as written to Neo4j. */
-type StoredRow = Row | Record<string, Row[string] | string[]>;
+type StoredRow = Record<string, unknown>;
 
-function bookkeeping(list: readonly Contribution<Item>[]): BookkeepingRow {
-  return {
-    sourceRepositories: list.map((c) => c.repository),
-    sourceLoads: list.map((c) => `${c.repository}@${c.load}`),
-    contributions: list.map((c) => JSON.stringify(c)),
-  };
+/**
+ * Which repositories contribute. A lone contribution is not kept as text: it is the item
+ * itself, read back from its columns when another repository comes to share the item.
+ */
+function bookkeeping(list: readonly Contribution<Item>[]): StoredRow {
+  const sourceRepositories = list.map((c) => c.repository);
+  if (list.length === 1) return { sourceRepositories };
+  return { sourceRepositories, contributions: list.map((c) => JSON.stringify(c)) };
 }
 
 async function readContributions<T extends Item>(
   tx: ManagedTransaction,
   cypher: string,
   parameters: Record<string, unknown>,
+  queries: StoredQueries<T>,
 ): Promise<Map<string, Contribution<T>[]>> {
   const result = await tx.run(cypher, parameters);
   const found = new Map<string, Contribution<T>[]>();
   for (const record of result.records) {
-    const id = record.get('id') as string;
-    const texts = (record.get('contributions') as string[] | null) ?? [];
-    found.set(
-      id,
-      texts.map((t) => JSON.parse(t) as Contribution<T>),
-    );
+    found.set(record.get('id') as string, storedContributions(record, queries));
   }
   return found;
 }
 
-// ---- rows and parameters ----------------------------------------------------------------
-
-const BOOKKEEPING = ['sourceRepositories', 'sourceLoads', 'contributions'];
-
-function setClause(variable: string, columns: readonly Column[]): string {
-  const names = [...columns.map((c) => c.name).filter((n) => n !== 'id'), ...BOOKKEEPING];
-  const assignments = names.map((name) => `${variable}.${name} = r.${name}`);
-  return `SET ${[...assignments, `${variable}.loading = null`].join(', ')}`;
+function storedContributions<T extends Item>(
+  record: Neo4jRecord,
+  queries: StoredQueries<T>,
+): Contribution<T>[] {
+  const texts = record.get('contributions') as string[] | null;
+  if (texts) return texts.map((t) => JSON.parse(t) as Contribution<T>);
+  const columns = record.get('columns') as StoredColumns | null;
+  const repository = (columns?.sourceRepositories as string[] | undefined)?.[0];
+  // An item MERGE has just made holds no columns yet, so no contribution either.
+  if (!columns || repository === undefined) return [];
+  return [queries.fromColumns(repository, columns, record)];
 }
 
-/** INT64 columns as Neo4j integers; a plain JS number would be stored as a float. */
-function typedRow(row: Record<string, unknown>, columns: readonly Column[]) {
-  const typed: Record<string, unknown> = { ...row };
+// ---- rows and parameters ----------------------------------------------------------------
+
+/**
+ * The row as Neo4j properties: nulls left out (Neo4j stores none), INT64 columns as Neo4j
+ * integers, since a plain JS number would be stored as a float.
+ */
+function storedColumns(row: Row, columns: readonly Column[]): StoredRow {
+  const stored: StoredRow = {};
   for (const column of columns) {
     const value = row[column.name];
-    if (column.type === 'INT64' && typeof value === 'number') typed[column.name] = neo4j.int(value);
+    if (value === null || value === undefined) continue;
+    stored[column.name] =
+      column.type === 'INT64' && typeof value === 'number' ? neo4j.int(value) : value;
   }
-  return typed;
+  return stored;
 }
 
 /** Safe integers become Neo4j integers (LIMIT $n fails on a float); the rest as given. */
@@ -530,11 +619,6 @@ export function toNeo4jParameters(parameters: QueryParameters): Record<string, u
     return value;
   };
   return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, convert(v)]));
-}
-
-function endpointsOf(pending: Pending<GraphEdge>) {
-  const item = pending.contributions[0]?.item ?? missing(pending.id);
-  return { id: pending.id, from: item.from, to: item.to };
 }
 
 function sortById<T extends { id: string }>(list: readonly T[]): T[] {

@@ -1,6 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { EDGE_TYPES, NODE_LABELS } from '../../src/model/graph.js';
-import { coerce, kuzuDdl, neo4jConstraints, REL_TABLES } from '../../src/store/schema.js';
+import {
+  coerce,
+  kuzuDdl,
+  neo4jConstraints,
+  nodeRow,
+  NODE_COLUMNS,
+  REL_COLUMNS,
+  REL_TABLES,
+  relCopyRow,
+  relRow,
+} from '../../src/store/schema.js';
 
 describe('the stored schema', () => {
   test('has one rel table per edge type of the vocabulary', () => {
@@ -25,10 +35,56 @@ describe('the stored schema', () => {
     expect(ddl.join('\n')).not.toMatch(/\bgroup\b/);
   });
 
-  test('generates one Neo4j uniqueness constraint per label', () => {
-    expect(neo4jConstraints()[1]).toBe(
+  test('generates one Neo4j uniqueness constraint per label and per rel type', () => {
+    const constraints = neo4jConstraints();
+    expect(constraints).toHaveLength(NODE_LABELS.length + EDGE_TYPES.length);
+    expect(constraints[1]).toBe(
       'CREATE CONSTRAINT topic_id IF NOT EXISTS FOR (n:Topic) REQUIRE n.id IS UNIQUE',
     );
+    expect(constraints).toContain(
+      'CREATE CONSTRAINT publishes_id_unique IF NOT EXISTS ' +
+        'FOR ()-[r:PUBLISHES]-() REQUIRE r.id IS UNIQUE',
+    );
+  });
+
+  test('builds rows with exactly the schema keys, in schema order', () => {
+    const evidence = [{ repository: 'shop', file: 'src/a.ts', line: 3 }];
+    const node = nodeRow(
+      {
+        id: 'topic:kafka:orders',
+        label: 'Topic',
+        name: 'orders',
+        technology: 'kafka',
+        repository: 'shop',
+        service: null,
+        properties: { kind: 'topic', group: ['a', 'b'], concurrency: '4' },
+        evidence,
+      },
+      'service:shop:.',
+    );
+    expect(Object.keys(node)).toEqual(NODE_COLUMNS.map((c) => c.name));
+    expect(node).toMatchObject({
+      channelKind: 'topic',
+      consumerGroup: 'a, b',
+      concurrency: 4,
+      dynamic: false,
+      service: 'service:shop:.',
+      evidence: JSON.stringify(evidence),
+    });
+    const edge = {
+      id: 'PUBLISHES:a->b',
+      type: 'PUBLISHES' as const,
+      from: 'a',
+      to: 'b',
+      technology: null,
+      repository: 'shop',
+      properties: { attempts: 3 },
+      evidence,
+    };
+    expect(Object.keys(relRow(edge))).toEqual(REL_COLUMNS.map((c) => c.name));
+    const copy = relCopyRow(edge);
+    expect(Object.keys(copy)).toEqual(['from', 'to', ...REL_COLUMNS.map((c) => c.name)]);
+    expect(copy).toMatchObject({ from: 'a', to: 'b', kind: 'PUBLISHES', attempts: 3 });
   });
 
   test('coerces merged property values to the column type', () => {
