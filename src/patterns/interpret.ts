@@ -128,8 +128,23 @@ const deadLetter: Interpreter = (rows) => {
   return { patterns, gaps };
 };
 
+interface RetrySend {
+  siteId: string;
+  siteName: string;
+  policy: string;
+  evidence: Evidence[];
+  enqueued?: { id: string | null; name: string };
+  published?: { id: string | null; name: string };
+}
+
+/**
+ * One finding per node with a policy and one per send. A BullMQ add() is both a PUBLISHES
+ * to its queue and an ENQUEUES of its job with the same policy and evidence: that call site
+ * becomes one finding naming the job and the queue.
+ */
 const retry: Interpreter = (rows) => {
   const patterns = new Map<string, PatternFinding>();
+  const sends = new Map<string, RetrySend>();
   for (const row of rows) {
     const siteId = text(row, 'siteId') ?? '';
     const siteRetry = text(row, 'siteRetry');
@@ -145,16 +160,33 @@ const retry: Interpreter = (rows) => {
     const sendId = text(row, 'sendId');
     if (sendId === null) continue;
     const policy = text(row, 'sendRetry') ?? `attempts=${String(numberOf(row, 'sendAttempts'))}`;
-    const verb = text(row, 'sendKind') === 'ENQUEUES' ? 'enqueues' : 'publishes to';
-    patterns.set(sendId, {
-      id: 'retry',
-      subjects: subjects(siteId, text(row, 'targetId')),
-      summary: `${siteName} ${verb} ${text(row, 'targetName') ?? ''} with retry: ${policy}`,
-      evidence: evidenceOf(row, 'sendEvidence'),
-    });
+    const evidence = evidenceOf(row, 'sendEvidence');
+    const target = { id: text(row, 'targetId'), name: text(row, 'targetName') ?? '' };
+    const side = text(row, 'sendKind') === 'ENQUEUES' ? 'enqueued' : 'published';
+    const key = [siteId, policy, JSON.stringify(evidence)].join('\u0000');
+    const shared = sends.get(key);
+    if (shared && shared[side] === undefined) shared[side] = target;
+    else sends.set(shared ? sendId : key, { siteId, siteName, policy, evidence, [side]: target });
   }
+  for (const [key, send] of sends) patterns.set(key, retrySendFinding(send));
   return { patterns: [...patterns.values()], gaps: [] };
 };
+
+function retrySendFinding(send: RetrySend): PatternFinding {
+  const { enqueued, published } = send;
+  const what =
+    enqueued && published
+      ? `enqueues job ${enqueued.name} on queue ${published.name}`
+      : enqueued
+        ? `enqueues ${enqueued.name}`
+        : `publishes to ${published?.name ?? ''}`;
+  return {
+    id: 'retry',
+    subjects: subjects(send.siteId, enqueued?.id ?? null, published?.id ?? null),
+    summary: `${send.siteName} ${what} with retry: ${send.policy}`,
+    evidence: send.evidence,
+  };
+}
 
 const orphanChannels: Interpreter = (rows) => ({
   patterns: [],

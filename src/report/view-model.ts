@@ -485,11 +485,7 @@ function publishSubscribeItems(context: ReportContext): string[] {
 
 function jobBlocks(context: ReportContext): ReportBlock[] {
   const jobs = context.nodes('Job');
-  const calls = sortedEdges(
-    context,
-    [...context.edges('ENQUEUES'), ...context.edges('PUBLISHES')],
-    'to',
-  );
+  const calls = sortedEdges(context, callSites(context), 'to');
   const callItem = (e: GraphEdge, keys: string[]) =>
     context.item(
       `${context.actor(e.from)} → ${context.name(e.to)}`,
@@ -529,7 +525,9 @@ function jobBlocks(context: ReportContext): ReportBlock[] {
     ),
     list(
       'Delayed and recurring jobs',
-      calls.filter((e) => hasAny(e.properties, DELAY_KEYS)).map((e) => callItem(e, DELAY_KEYS)),
+      calls
+        .filter((e) => hasAny(e.properties, DELAY_KEYS))
+        .map((e) => callItem(e, ['queue', ...DELAY_KEYS])),
     ),
     list('Worker pools', workerPoolItems(context)),
     list('Priorities', [
@@ -572,6 +570,28 @@ const JOB_KEYS = [
   'priority',
   'concurrency',
 ];
+/**
+ * ENQUEUES and PUBLISHES edges, one per call site: a BullMQ add() writes both an ENQUEUES of
+ * its job and a PUBLISHES to its queue with the same evidence. The ENQUEUES edge, which names
+ * the job and keeps the queue in `queue`, stands for both and takes the settings (priority,
+ * via) only its PUBLISHES twin carries.
+ */
+function callSites(context: ReportContext): GraphEdge[] {
+  const siteKey = (e: GraphEdge) =>
+    [e.from, e.technology ?? '', JSON.stringify(uniqueSortedEvidence(e.evidence))].join('\u0000');
+  const twins = new Map<string, GraphEdge>();
+  for (const e of context.edges('PUBLISHES')) if (!twins.has(siteKey(e))) twins.set(siteKey(e), e);
+  const merged = new Set<GraphEdge>();
+  const enqueues = context.edges('ENQUEUES').map((e) => {
+    const twin = twins.get(siteKey(e));
+    if (!twin) return e;
+    merged.add(twin);
+    const queue = context.node(twin.to)?.name ?? null;
+    return { ...e, properties: { ...twin.properties, queue, ...e.properties } };
+  });
+  return [...enqueues, ...context.edges('PUBLISHES').filter((e) => !merged.has(e))];
+}
+
 const DELAY_KEYS = ['delayMs', 'countdown', 'eta', 'repeat'];
 const CHAIN_VIAS = new Set(['chain', 'group', 'chord', 'flow', 'link']);
 

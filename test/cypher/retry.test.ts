@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KuzuStore } from '../../src/store/kuzu-store.js';
 import { GraphBuilder } from './graph-builder.js';
-import { openStore, runPattern } from './query-harness.js';
+import { interpreters } from '../../src/patterns/interpret.js';
+import { openStore, patternQuery, runPattern } from './query-harness.js';
 
 // charge job: retry policy on the node                         -> row
 // billing service: publishes to payments with retry            -> row (send)
@@ -85,6 +86,62 @@ describe('retry.cypher', () => {
         sendRetry: 'retries=10',
         sendAttempts: null,
         sendEvidence: ['edges/publishes.ts:7'],
+      },
+    ]);
+  });
+});
+
+// One BullMQ queue.add('order-confirmation', data, { attempts, backoff }) is an ENQUEUES of the
+// job and a PUBLISHES to its queue with the same policy and evidence: one call site, one
+// finding. A publish with the same policy from another line stays a finding of its own.
+function bullmqAdd() {
+  const b = new GraphBuilder();
+  const notifications = b.service('notifications');
+  const emails = b.queue('emails', 'bullmq');
+  const job = b.job('order-confirmation', 'bullmq');
+  const audit = b.queue('audit', 'bullmq');
+  const retry = 'attempts=5, backoff=exponential 1000ms';
+  b.edge('PUBLISHES', notifications, emails, { retry, attempts: 5, jobName: 'order-confirmation' });
+  b.edge('ENQUEUES', notifications, job, { retry, queue: 'emails' });
+  b.edge('PUBLISHES', notifications, audit, { retry, attempts: 5 });
+  const graph = b.build();
+  const call = [{ repository: 'shop', file: 'src/order-listener.ts', line: 13 }];
+  for (const edge of graph.edges) if (edge.to !== audit) edge.evidence = call;
+  return graph;
+}
+
+describe('retry interpreter', () => {
+  let store: KuzuStore;
+  beforeAll(async () => {
+    store = await openStore(bullmqAdd());
+  });
+  afterAll(() => store.close());
+
+  test('lists a BullMQ add() once, naming its job and its queue', async () => {
+    const { patterns } = interpreters.retry!(await store.query(patternQuery('retry')));
+    expect(
+      patterns.map((p) => ({
+        summary: p.summary,
+        subjects: p.subjects,
+        evidence: p.evidence.map((e) => `${e.file}:${String(e.line)}`),
+      })),
+    ).toEqual([
+      {
+        summary:
+          'notifications enqueues job order-confirmation on queue emails with retry: ' +
+          'attempts=5, backoff=exponential 1000ms',
+        subjects: [
+          'job:shop:bullmq:order-confirmation',
+          'queue:bullmq:emails',
+          'service:shop:notifications',
+        ],
+        evidence: ['src/order-listener.ts:13'],
+      },
+      {
+        summary:
+          'notifications publishes to audit with retry: attempts=5, backoff=exponential 1000ms',
+        subjects: ['queue:bullmq:audit', 'service:shop:notifications'],
+        evidence: ['edges/publishes.ts:7'],
       },
     ]);
   });

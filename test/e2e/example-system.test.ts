@@ -185,8 +185,7 @@ describe('eventgraph scan examples/shop', () => {
     // Each claim cites only the call that makes it: the repeatable digest add() has no attempts,
     // and add() options describe that call, not the BullMQ job (a Celery task's own do).
     expect(retries.sort()).toEqual([
-      '@shop/notifications enqueues order-confirmation with retry: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
-      '@shop/notifications publishes to emails with retry: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
+      '@shop/notifications enqueues job order-confirmation on queue emails with retry: attempts=5, backoff=exponential 1000ms @ services/notifications/src/order-listener.ts:13',
       'Job build_sales_report retries: autoretry for ConnectionError, max_retries=3 @ services/reports/reports/tasks.py:12',
     ]);
     const fanOut = exported.patterns.filter((p) => p.id === 'fan-out').map((p) => p.summary);
@@ -249,5 +248,15 @@ describe('eventgraph scan examples/shop', () => {
     expect(report).not.toContain('guest:guest');
     expect(JSON.stringify(exported)).not.toContain('guest:guest');
     expect(run.stderr).not.toContain('guest:guest');
+  });
+
+  it('lists each delayed call site once in the report', () => {
+    const delayed = report
+      .split('### Delayed and recurring jobs\n\n')[1]
+      ?.split('\n\n')[0]
+      ?.split('\n');
+    expect(delayed).toEqual([
+      '- `shop-reports` service → `build_sales_report`: delayMs=300000; countdown=300 — `services/reports/reports/kafka_listener.py:23`',
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { buildViewModel } from '../../src/report/view-model.js';
 import {
   EMPTY,
   at,
+  bullmqDelayed,
   bullmqRepeat,
   celeryBeat,
   edge,
@@ -165,6 +166,16 @@ describe('renderReport', () => {
       '| `nightly-report` | `bullmq` | `reports` | — | `src/queue.ts:6` |',
     );
     expect(markdown).toContain('    n3 -- "cron 0 3 * * *" --> n1\n');
+  });
+
+  test('a delayed BullMQ add() is one call site: listed once, naming the job and its queue', () => {
+    const markdown = report(bullmqDelayed());
+    expect(block(markdown, 'Delayed and recurring jobs')).toEqual([
+      '- `shop` service → `reminder`: queue=`emails`; delayMs=60000 — `src/reminders.ts:8`',
+    ]);
+    expect(block(markdown, 'Priorities')).toEqual([
+      '- `shop` service → `reminder`: priority=2 — `src/reminders.ts:8`',
+    ]);
   });
 
   test('sections come in the fixed order and only when something supports them', () => {

@@ -228,6 +228,48 @@ export function bullmqRepeat(): Graph {
   );
 }
 
+/**
+ * One BullMQ `queue.add('reminder', data, { delay, priority })`: the extractor writes an
+ * ENQUEUES of the job and a PUBLISHES to the queue, both citing the same line.
+ */
+export function bullmqDelayed(): Graph {
+  const service = 'service:shop:.';
+  const queue = 'queue:bullmq:emails';
+  const job = 'job:shop:bullmq:reminder';
+  const call = [at('src/reminders.ts', 8)];
+  return graphOf(
+    [
+      node(service, 'Service', 'shop', {
+        properties: { path: '.' },
+        evidence: [at('package.json', 1)],
+      }),
+      node(queue, 'Queue', 'emails', {
+        technology: 'bullmq',
+        properties: { kind: 'queue' },
+        evidence: call,
+      }),
+      node(job, 'Job', 'reminder', {
+        technology: 'bullmq',
+        properties: { queue: 'emails' },
+        evidence: call,
+      }),
+    ],
+    [
+      edge('PUBLISHES', service, queue, {
+        technology: 'bullmq',
+        properties: { jobName: 'reminder', delayMs: 60000, priority: 2 },
+        evidence: call,
+      }),
+      edge('ENQUEUES', service, job, {
+        technology: 'bullmq',
+        properties: { queue: 'emails', delayMs: 60000 },
+        evidence: call,
+      }),
+      edge('CONTAINS', service, job, { evidence: call }),
+    ],
+  );
+}
+
 /** A Celery task run by beat every night and retried on failure. */
 export function celeryBeat(): Graph {
   const service = 'service:shop:.';
