@@ -1,22 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scanFixture, type FixtureScan } from '../helpers/scan-fixture.js';
-
-function evidenceOf(item: { evidence: { file: string; line: number }[] }): string[] {
-  return item.evidence.map((e) => `${e.file}:${String(e.line)}`);
-}
-
-/** Items in the order their evidence appears in the source. */
-function bySource<T extends { evidence: { file: string; line: number }[] }>(items: T[]): T[] {
-  const first = (item: T) => item.evidence[0] ?? { file: '', line: 0 };
-  return [...items].sort(
-    (a, b) => first(a).file.localeCompare(first(b).file) || first(a).line - first(b).line,
-  );
-}
-
-function single<T>(items: T[]): T {
-  expect(items).toHaveLength(1);
-  return items[0] as T;
-}
+import {
+  bySource,
+  evidenceOf,
+  scanFixture,
+  single,
+  type FixtureScan,
+} from '../helpers/scan-fixture.js';
 
 describe('bullmq', () => {
   let scan: FixtureScan;

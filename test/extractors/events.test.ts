@@ -1,11 +1,7 @@
 // Event types on kafkajs, amqplib and BullMQ channels (src/lang/typescript/payload-types.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { categoryOf } from '../../src/lang/typescript/payload-types.js';
-import { scanFixture, type FixtureScan } from '../helpers/scan-fixture.js';
-
-function evidenceOf(item: { evidence: { file: string; line: number }[] }): string[] {
-  return item.evidence.map((e) => `${e.file}:${String(e.line)}`);
-}
+import { evidenceOf, scanFixture, type FixtureScan } from '../helpers/scan-fixture.js';
 
 /** Every CARRIES edge as 'channel -> Event @ evidence, ...', sorted. */
 function carries(scan: FixtureScan): string[] {

@@ -1,5 +1,6 @@
 // Runs the extraction and assembly steps on a fixture folder, for extractor tests.
 import path from 'node:path';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { assembleGraph } from '../../src/graph/assemble.js';
 import type { Graph, GraphEdge, GraphNode } from '../../src/model/graph.js';
@@ -58,4 +59,25 @@ export async function scanFixture(
         .sort();
     },
   };
+}
+
+/** `file:line` of each piece of an item's evidence. */
+export function evidenceOf(item: { evidence: { file: string; line: number }[] }): string[] {
+  return item.evidence.map((e) => `${e.file}:${String(e.line)}`);
+}
+
+/** Items in the order their evidence appears in the source. */
+export function bySource<T extends { evidence: { file: string; line: number }[] }>(
+  items: T[],
+): T[] {
+  const first = (item: T) => item.evidence[0] ?? { file: '', line: 0 };
+  return [...items].sort(
+    (a, b) => first(a).file.localeCompare(first(b).file) || first(a).line - first(b).line,
+  );
+}
+
+/** The one item of a list, failing the test when there is not exactly one. */
+export function single<T>(items: T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0] as T;
 }

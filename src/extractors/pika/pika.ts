@@ -7,6 +7,7 @@ import {
   edgeRecord,
   nodeRecord,
   ref,
+  type Evidence,
   type GraphRecord,
   type NodeRef,
   type Properties,
@@ -432,30 +433,40 @@ class PikaFile {
           )
         : false;
       if (collects) properties.batch = true;
-      const handlerProperties: Properties = { ...properties };
-      if (fn && !autoAck) Object.assign(handlerProperties, this.requeuePolicy(fn));
-      this.records.push(
-        nodeRecord(
-          handler,
-          {
-            name: enclosingName(this.file.module, call.call),
-            technology: 'rabbitmq',
-            properties: handlerProperties,
-          },
-          fn ? evidenceOf(this.file, fn) : evidence,
-        ),
-      );
-      this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
-      this.records.push(
-        edgeRecord(
-          'CONSUMES',
-          handler,
-          this.queueRef(queue),
-          { technology: 'rabbitmq', properties },
-          evidence,
-        ),
-      );
+      const name = enclosingName(this.file.module, call.call);
+      this.consumer(handler, name, fn, autoAck, queue, properties, evidence);
     }
+  }
+
+  /** A function consuming a queue: its Handler (with the requeue policy), the queue, the edge. */
+  private consumer(
+    handler: NodeRef,
+    name: string,
+    fn: SyntaxNode | undefined,
+    autoAck: boolean,
+    queue: ResolvedName,
+    properties: Properties,
+    evidence: Evidence,
+  ): void {
+    const handlerProperties: Properties = { ...properties };
+    if (fn && !autoAck) Object.assign(handlerProperties, this.requeuePolicy(fn));
+    this.records.push(
+      nodeRecord(
+        handler,
+        { name, technology: 'rabbitmq', properties: handlerProperties },
+        fn ? evidenceOf(this.file, fn) : evidence,
+      ),
+    );
+    this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
+    this.records.push(
+      edgeRecord(
+        'CONSUMES',
+        handler,
+        this.queueRef(queue),
+        { technology: 'rabbitmq', properties },
+        evidence,
+      ),
+    );
   }
 
   // `for method, properties, body in channel.consume(queue)`: BlockingChannel.consume is a
@@ -473,25 +484,7 @@ class PikaFile {
       const properties: Properties = { ack: autoAck ? 'auto' : 'manual' };
       const prefetch = this.prefetchFor(call.call);
       if (prefetch !== undefined) properties.prefetch = prefetch;
-      const handlerProperties: Properties = { ...properties };
-      if (fn && !autoAck) Object.assign(handlerProperties, this.requeuePolicy(fn));
-      this.records.push(
-        nodeRecord(
-          handler,
-          { name, technology: 'rabbitmq', properties: handlerProperties },
-          fn ? evidenceOf(this.file, fn) : evidence,
-        ),
-      );
-      this.records.push(channelRecord('Queue', 'queue', 'rabbitmq', queue, evidence));
-      this.records.push(
-        edgeRecord(
-          'CONSUMES',
-          handler,
-          this.queueRef(queue),
-          { technology: 'rabbitmq', properties },
-          evidence,
-        ),
-      );
+      this.consumer(handler, name, fn, autoAck, queue, properties, evidence);
     }
   }
 
