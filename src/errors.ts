@@ -19,3 +19,8 @@ export class UsageError extends EventgraphError {
     super(message, EXIT.usage, hint);
   }
 }
+
+/** The message of anything thrown, for a diagnostic or a log line. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

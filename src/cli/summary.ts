@@ -21,7 +21,8 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
   }
   for (const skipped of summary.skipped.filter((s) => s.reason !== 'test or docs').slice(0, 20)) {
     lines.push(
-      `  skipped ${skipped.repository}/${skipped.path}: ${skipped.reason}${skipped.detail ? ` (${skipped.detail})` : ''}`,
+      `  skipped ${skipped.repository}/${skipped.path}: ${skipped.reason}` +
+        (skipped.detail ? ` (${skipped.detail})` : ''),
     );
   }
   for (const d of summary.diagnostics.slice(0, 50)) {

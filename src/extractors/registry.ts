@@ -3,7 +3,8 @@ import type { Extractor, ExtractorDeclaration, LanguagePlugin } from './contract
 import { typescriptPlugin } from '../lang/typescript/plugin.js';
 import { pythonPlugin } from '../lang/python/plugin.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each plugin keeps its own file type
+// Each plugin keeps its own parsed-file type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyPlugin = LanguagePlugin<any>;
 
 export const PLUGINS: readonly AnyPlugin[] = [typescriptPlugin, pythonPlugin];

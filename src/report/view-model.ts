@@ -819,7 +819,8 @@ function scanOf(context: ReportContext): string {
 }
 
 function markdownLink(file: string): string {
-  return `[${file.replaceAll(/[[\]\\]/g, '\\$&')}](<${file.replaceAll(/[<>]/g, encodeURIComponent)}>)`;
+  const label = file.replaceAll(/[[\]\\]/g, '\\$&');
+  return `[${label}](<${file.replaceAll(/[<>]/g, encodeURIComponent)}>)`;
 }
 
 // ---- small helpers ---------------------------------------------------------------------------

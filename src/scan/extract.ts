@@ -26,6 +26,7 @@ import {
   type SkippedFile,
 } from '../discover/discover.js';
 import { readCommit } from './git.js';
+import { messageOf } from '../errors.js';
 
 const debug = createDebug('eventgraph:scan:extract');
 
@@ -177,7 +178,7 @@ function runPlugin<ParsedFile>(
           severity: 'error',
           repository,
           file: input.path,
-          message: `${extractor.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `${extractor.id} failed: ${messageOf(error)}`,
         });
       }
     }

@@ -82,7 +82,8 @@ export function createViewerApp(options: ViewerAppOptions): express.Express {
       }
       const { roots, cited } = await scanFolder();
       safeSegments(file);
-      // Only files the scan cites: a repository's .env is inside it but none of the page's business.
+      // Only files the scan cites: a repository's .env is inside it but none of the page's
+      // business.
       if (!cited.has(`${repository}\u0000${file}`)) {
         throw new SnippetError('outside', 'the scan cites no evidence in that file');
       }

@@ -15,6 +15,7 @@ import {
   type QueryParameters,
   type StoreRow,
 } from './store.js';
+import { messageOf } from '../errors.js';
 
 const debug = createDebug('eventgraph:store:kuzu-read-only');
 
@@ -75,7 +76,7 @@ async function rollback(connection: InstanceType<typeof kuzu.Connection>): Promi
   try {
     await runControl(connection, 'ROLLBACK');
   } catch (error) {
-    debug('rollback: %s', error instanceof Error ? error.message : String(error));
+    debug('rollback: %s', messageOf(error));
   }
 }
 
@@ -89,7 +90,7 @@ async function runControl(
 
 function translate(error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const first = message.split('\n')[0] ?? message;
   if (/parser exception|binder exception/i.test(message)) {
     return new QuerySyntaxError(

@@ -25,6 +25,7 @@ import {
   type Store,
   type StoreRow,
 } from './store.js';
+import { messageOf } from '../errors.js';
 
 const debug = createDebug('eventgraph:store:kuzu');
 
@@ -312,10 +313,6 @@ function guardValue(name: string, value: unknown): KuzuParameter {
 export function usedParameters(cypher: string, parameters: QueryParameters): QueryParameters {
   const named = new Set([...cypher.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
   return Object.fromEntries(Object.entries(parameters).filter(([name]) => named.has(name)));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function firstLine(cypher: string): string {

@@ -37,6 +37,7 @@ import {
   type Store,
   type StoreRow,
 } from './store.js';
+import { messageOf } from '../errors.js';
 
 const debug = createDebug('eventgraph:store:neo4j');
 
@@ -345,7 +346,7 @@ export class Neo4jStore implements Store {
   private translate(error: unknown, context: string): StoreError {
     if (error instanceof StoreError) return error;
     const code = (error as { code?: unknown } | null)?.code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const where = `Neo4j at ${this.address}`;
     const database = this.connection.database ?? 'the default database';
     const options = { cause: error };

@@ -63,11 +63,13 @@ export async function renderStandaloneViewer(
 
   return page
     .replace('<meta charset="utf-8" />', () => {
-      return `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`;
+      const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}" />`;
+      return `<meta charset="utf-8" />\n    ${meta}`;
     })
     .replace('<link rel="stylesheet" href="viewer.css" />', () => `<style>\n${styles}</style>`)
     .replace('<script src="viewer.js"></script>', () => {
-      const json = `<script type="application/json" id="eventgraph-data">${jsonInHtml(data)}</script>`;
+      const open = '<script type="application/json" id="eventgraph-data">';
+      const json = `${open}${jsonInHtml(data)}</script>`;
       return `${json}\n<script>${inlineScript}</script>`;
     });
 }

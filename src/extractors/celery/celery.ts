@@ -498,7 +498,10 @@ class CeleryFile {
     }
   }
 
-  /** `x.delay()` / `x.apply_async()`: x a task, a signature (however built), or a task at run time. */
+  /**
+   * `x.delay()` / `x.apply_async()`: x is a task, a signature (however built), or a task chosen
+   * at run time.
+   */
   private applied(
     call: SyntaxNode,
     receiver: SyntaxNode,

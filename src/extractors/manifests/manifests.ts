@@ -6,6 +6,7 @@
 //       https://packaging.python.org/en/latest/specifications/pyproject-toml/
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { messageOf } from '../../errors.js';
 
 export interface Manifest {
   /** Relative path of the manifest file. */
@@ -32,7 +33,7 @@ export function readManifest(relativePath: string, text: string): ManifestResult
       return { manifest: fromPyproject(relativePath, directory, text) };
     return { manifest: fromRequirements(relativePath, directory, text) };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: messageOf(error) };
   }
 }
 

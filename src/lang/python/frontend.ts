@@ -7,6 +7,7 @@ import { PythonProject } from './module-index.js';
 import { Resolver } from './resolve.js';
 import { isStackOverflow, tooDeepDiagnostic } from '../too-deep.js';
 import { describeSyntaxError, firstSyntaxError, parsePython } from './tree-sitter.js';
+import { messageOf } from '../../errors.js';
 
 const debug = createDebug('eventgraph:lang:python');
 
@@ -34,7 +35,7 @@ export const pythonFrontend: Frontend<PyFile> = {
           severity: 'error',
           repository: input.repository,
           file: input.path,
-          message: `Python parser failed: ${describe(error)}`,
+          message: `Python parser failed: ${messageOf(error)}`,
         });
         continue;
       }
@@ -64,7 +65,3 @@ export const pythonFrontend: Frontend<PyFile> = {
   },
   inputOf: (file) => file.input,
 };
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
