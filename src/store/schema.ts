@@ -186,7 +186,8 @@ export function kuzuDdl(): string[] {
   );
   const rels = REL_TABLES.map((table) => {
     const fromTo = table.pairs.map(([f, t]) => `FROM ${f} TO ${t}`).join(', ');
-    return `CREATE REL TABLE ${table.type}(${fromTo}, ${columnList(relColumns(table.type))}, MANY_MANY)`;
+    const columns = columnList(relColumns(table.type));
+    return `CREATE REL TABLE ${table.type}(${fromTo}, ${columns}, MANY_MANY)`;
   });
   return [...nodes, ...rels];
 }
