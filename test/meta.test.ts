@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'confluent-kafka',
       'kafka-python',
       'kafkajs',
+      'mqtt',
       'nats',
       'node-cron',
       'pika',

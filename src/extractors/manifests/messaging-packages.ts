@@ -21,7 +21,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@azure/service-bus',
   '@azure/event-hubs',
   '@google-cloud/pubsub',
-  'mqtt',
   'ioredis',
   'bull',
   'bee-queue',
