@@ -5,6 +5,7 @@ import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { mqttExtractor } from '../../extractors/mqtt/mqtt.js';
+import { pgNotifyExtractor } from '../../extractors/pg-notify/pg-notify.js';
 import { natsExtractor } from '../../extractors/nats/nats.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
@@ -17,5 +18,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nodeCronExtractor,
     natsExtractor,
     mqttExtractor,
+    pgNotifyExtractor,
   ],
 };
