@@ -21,6 +21,7 @@ describe('registered extractors', () => {
       'mqtt',
       'nats',
       'node-cron',
+      'node-rdkafka',
       'pg-notify',
       'pika',
     ]);

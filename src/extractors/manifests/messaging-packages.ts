@@ -9,8 +9,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@nestjs/cqrs',
   '@nestjs/event-emitter',
   '@nestjs/schedule',
-  '@confluentinc/kafka-javascript',
-  'node-rdkafka',
   'amqp-connection-manager',
   'rascal',
   '@aws-sdk/client-sqs',
