@@ -91,7 +91,7 @@ function extract(file: TsFile): GraphRecord[] {
     if (origin && role) calls.push({ call, method, origin, role, client: clientKey(origin) });
   }
   // `Producer.createWriteStream(conf, topicConf, { topic })` names its topic where it is made.
-  for (const { call, object, method } of methodCalls(file, new Set(['createWriteStream']))) {
+  for (const { call, object } of methodCalls(file, new Set(['createWriteStream']))) {
     const origin = file.resolver.traceOrigin(object);
     if (origin && MODULES.has(origin.module) && /Producer$/.test(originTokens(origin).join(' ')))
       records.push(...writeStream(file, call));
