@@ -12,6 +12,7 @@ const fixtures = readdirSync(path.join(PROJECT_ROOT, 'test', 'fixtures'));
 describe('registered extractors', () => {
   it('are all there, once each', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
+      'amqp-connection-manager',
       'amqplib',
       'bullmq',
       'celery',

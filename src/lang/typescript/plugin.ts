@@ -1,5 +1,6 @@
 // The TypeScript/JavaScript language plugin: one frontend, the extractors that read it.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { amqpConnectionManagerExtractor } from '../../extractors/amqp-connection-manager/amqp-connection-manager.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
@@ -21,5 +22,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     mqttExtractor,
     pgNotifyExtractor,
     nodeRdkafkaExtractor,
+    amqpConnectionManagerExtractor,
   ],
 };
