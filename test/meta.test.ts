@@ -25,6 +25,7 @@ describe('registered extractors', () => {
       'node-rdkafka',
       'pg-notify',
       'pika',
+      'rascal',
     ]);
   });
 

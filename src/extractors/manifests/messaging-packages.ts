@@ -9,7 +9,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@nestjs/cqrs',
   '@nestjs/event-emitter',
   '@nestjs/schedule',
-  'rascal',
   '@aws-sdk/client-sqs',
   '@aws-sdk/client-sns',
   '@aws-sdk/client-eventbridge',

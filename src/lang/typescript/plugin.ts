@@ -7,6 +7,7 @@ import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { mqttExtractor } from '../../extractors/mqtt/mqtt.js';
 import { pgNotifyExtractor } from '../../extractors/pg-notify/pg-notify.js';
+import { rascalExtractor } from '../../extractors/rascal/rascal.js';
 import { nodeRdkafkaExtractor } from '../../extractors/node-rdkafka/node-rdkafka.js';
 import { natsExtractor } from '../../extractors/nats/nats.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
@@ -23,5 +24,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     pgNotifyExtractor,
     nodeRdkafkaExtractor,
     amqpConnectionManagerExtractor,
+    rascalExtractor,
   ],
 };
