@@ -524,7 +524,7 @@ function recoveries(file: TsFile, fn: Node): { summary: string; publication?: st
     if (strategy === 'nack' && file.resolver.literalOf(fields.get('requeue')) !== true) return [];
     const attempts = file.resolver.literalOf(fields.get('attempts'));
     const defer = file.resolver.literalOf(fields.get('defer'));
-    const parts = [String(strategy)];
+    const parts: string[] = [strategy];
     if (attempts !== undefined) parts.push(`attempts=${String(attempts)}`);
     if (defer !== undefined) parts.push(`defer=${String(defer)}ms`);
     const publication = file.resolver.literalOf(fields.get('publication'));
