@@ -12,14 +12,20 @@ const fixtures = readdirSync(path.join(PROJECT_ROOT, 'test', 'fixtures'));
 describe('registered extractors', () => {
   it('are all there, once each', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
+      'amqp-connection-manager',
       'amqplib',
       'bullmq',
       'celery',
       'confluent-kafka',
       'kafka-python',
       'kafkajs',
+      'mqtt',
+      'nats',
       'node-cron',
+      'node-rdkafka',
+      'pg-notify',
       'pika',
+      'rascal',
     ]);
   });
 

@@ -1,12 +1,29 @@
 // The TypeScript/JavaScript language plugin: one frontend, the extractors that read it.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { amqpConnectionManagerExtractor } from '../../extractors/amqp-connection-manager/amqp-connection-manager.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
+import { mqttExtractor } from '../../extractors/mqtt/mqtt.js';
+import { pgNotifyExtractor } from '../../extractors/pg-notify/pg-notify.js';
+import { rascalExtractor } from '../../extractors/rascal/rascal.js';
+import { nodeRdkafkaExtractor } from '../../extractors/node-rdkafka/node-rdkafka.js';
+import { natsExtractor } from '../../extractors/nats/nats.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
   frontend: typescriptFrontend,
-  extractors: [kafkajsExtractor, amqplibExtractor, bullmqExtractor, nodeCronExtractor],
+  extractors: [
+    kafkajsExtractor,
+    amqplibExtractor,
+    bullmqExtractor,
+    nodeCronExtractor,
+    natsExtractor,
+    mqttExtractor,
+    pgNotifyExtractor,
+    nodeRdkafkaExtractor,
+    amqpConnectionManagerExtractor,
+    rascalExtractor,
+  ],
 };

@@ -326,9 +326,11 @@ export class TsResolver {
     const properties = new Map<string, Node>();
     if (!expression) return properties;
     const node = strip(expression);
-    const value = Node.isObjectLiteralExpression(node)
+    let value = Node.isObjectLiteralExpression(node)
       ? { kind: 'node' as const, node }
       : this.evaluate(node, 0, true);
+    // `require('./config')`: the object a CommonJS module exports.
+    if (value?.kind === 'file') value = this.exportedValue(value.file, 'default', 1, true);
     if (value?.kind !== 'node' || !Node.isObjectLiteralExpression(value.node)) return properties;
     for (const property of value.node.getProperties()) {
       if (Node.isPropertyAssignment(property)) {
