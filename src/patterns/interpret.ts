@@ -237,6 +237,10 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
+  if (text(row, 'exchangeType') === 'message pattern') {
+    const by = plural(keys.length, 'message pattern', 'message patterns');
+    return `${text(row, 'exchangeName') ?? ''} is dispatched to handlers by ${by} (${list(keys)})`;
+  }
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
   const by = patterns
     ? plural(keys.length, 'key pattern', 'key patterns')

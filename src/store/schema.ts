@@ -71,6 +71,8 @@ export const REL_COLUMNS: readonly Column[] = [
   { name: 'transactional', type: 'BOOLEAN', property: 'transactional' },
   { name: 'replyTo', type: 'STRING', property: 'replyTo' },
   { name: 'correlationId', type: 'STRING', property: 'correlationId' },
+  { name: 'pattern', type: 'STRING', property: 'pattern' },
+  { name: 'dispatcher', type: 'STRING', property: 'dispatcher' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

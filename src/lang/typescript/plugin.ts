@@ -4,9 +4,16 @@ import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
+import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
   frontend: typescriptFrontend,
-  extractors: [kafkajsExtractor, amqplibExtractor, bullmqExtractor, nodeCronExtractor],
+  extractors: [
+    kafkajsExtractor,
+    amqplibExtractor,
+    bullmqExtractor,
+    nodeCronExtractor,
+    nestjsMicroservicesExtractor,
+  ],
 };
