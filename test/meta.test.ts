@@ -19,6 +19,7 @@ describe('registered extractors', () => {
       'kafka-python',
       'kafkajs',
       'nestjs-microservices',
+      'nestjs-schedule',
       'node-cron',
       'pika',
     ]);

@@ -7,7 +7,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@nestjs/bullmq',
   '@nestjs/cqrs',
   '@nestjs/event-emitter',
-  '@nestjs/schedule',
   '@confluentinc/kafka-javascript',
   'node-rdkafka',
   'amqp-connection-manager',

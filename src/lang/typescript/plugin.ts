@@ -4,6 +4,7 @@ import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
+import { nestjsScheduleExtractor } from '../../extractors/nestjs-schedule/nestjs-schedule.js';
 import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
@@ -15,5 +16,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     bullmqExtractor,
     nodeCronExtractor,
     nestjsMicroservicesExtractor,
+    nestjsScheduleExtractor,
   ],
 };
