@@ -6,7 +6,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@nestjs/bull',
   '@nestjs/bullmq',
   '@nestjs/cqrs',
-  '@nestjs/event-emitter',
   '@confluentinc/kafka-javascript',
   'node-rdkafka',
   'amqp-connection-manager',

@@ -5,6 +5,7 @@ import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { nestjsScheduleExtractor } from '../../extractors/nestjs-schedule/nestjs-schedule.js';
+import { nestjsEventEmitterExtractor } from '../../extractors/nestjs-event-emitter/nestjs-event-emitter.js';
 import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
@@ -17,5 +18,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nodeCronExtractor,
     nestjsMicroservicesExtractor,
     nestjsScheduleExtractor,
+    nestjsEventEmitterExtractor,
   ],
 };
