@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'confluent-kafka',
       'kafka-python',
       'kafkajs',
+      'nestjs-cqrs',
       'nestjs-event-emitter',
       'nestjs-microservices',
       'nestjs-schedule',

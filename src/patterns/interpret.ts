@@ -248,6 +248,19 @@ const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
 });
 
+const cqrs = patternsOnly('cqrs', (row) => {
+  const commands = list(strings(row, 'commandHandlers'));
+  const queries = list(strings(row, 'queryHandlers'));
+  const service = displayName(text(row, 'serviceId') ?? '');
+  return `${service} handles commands (${commands}) apart from queries (${queries})`;
+});
+
+const saga = patternsOnly('saga', (row) => {
+  const events = list(strings(row, 'events'));
+  const commands = list(strings(row, 'commands'));
+  return `${text(row, 'sagaName') ?? ''} reacts to ${events} by dispatching ${commands}`;
+});
+
 /** Keyed by query file id (the file name without `.cypher`). */
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
@@ -259,4 +272,6 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
+  cqrs,
+  saga,
 };

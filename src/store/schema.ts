@@ -46,6 +46,7 @@ export const NODE_COLUMNS: readonly Column[] = [
   { name: 'queue', type: 'STRING', property: 'queue' },
   { name: 'exchangeType', type: 'STRING', property: 'exchangeType' },
   { name: 'unresolvedArguments', type: 'STRING', property: 'unresolvedArguments' },
+  { name: 'role', type: 'STRING', property: 'role' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

@@ -5,7 +5,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
   '@nestjs/bull',
   '@nestjs/bullmq',
-  '@nestjs/cqrs',
   '@confluentinc/kafka-javascript',
   'node-rdkafka',
   'amqp-connection-manager',

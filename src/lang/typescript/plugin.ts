@@ -5,6 +5,7 @@ import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { nestjsScheduleExtractor } from '../../extractors/nestjs-schedule/nestjs-schedule.js';
+import { nestjsCqrsExtractor } from '../../extractors/nestjs-cqrs/nestjs-cqrs.js';
 import { nestjsEventEmitterExtractor } from '../../extractors/nestjs-event-emitter/nestjs-event-emitter.js';
 import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
@@ -19,5 +20,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nestjsMicroservicesExtractor,
     nestjsScheduleExtractor,
     nestjsEventEmitterExtractor,
+    nestjsCqrsExtractor,
   ],
 };
