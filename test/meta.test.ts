@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'confluent-kafka',
       'kafka-python',
       'kafkajs',
+      'nestjs-bull',
       'nestjs-cqrs',
       'nestjs-event-emitter',
       'nestjs-microservices',

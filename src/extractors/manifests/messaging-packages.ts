@@ -3,8 +3,6 @@
 // a report of "no event-driven patterns" is not mistaken for proof of absence.
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
-  '@nestjs/bull',
-  '@nestjs/bullmq',
   '@confluentinc/kafka-javascript',
   'node-rdkafka',
   'amqp-connection-manager',

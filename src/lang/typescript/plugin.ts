@@ -5,6 +5,7 @@ import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { nestjsScheduleExtractor } from '../../extractors/nestjs-schedule/nestjs-schedule.js';
+import { nestjsBullExtractor } from '../../extractors/nestjs-bull/nestjs-bull.js';
 import { nestjsCqrsExtractor } from '../../extractors/nestjs-cqrs/nestjs-cqrs.js';
 import { nestjsEventEmitterExtractor } from '../../extractors/nestjs-event-emitter/nestjs-event-emitter.js';
 import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
@@ -21,5 +22,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nestjsScheduleExtractor,
     nestjsEventEmitterExtractor,
     nestjsCqrsExtractor,
+    nestjsBullExtractor,
   ],
 };
