@@ -53,6 +53,7 @@ const CONSUMER_COLUMNS: readonly Column[] = [
   column('batch', 'BOOLEAN', 'batch'),
   column('ack', 'STRING', 'ack'),
   column('queue', 'STRING', 'queue'),
+  column('role', 'STRING', 'role'),
 ];
 
 const CHANNEL_COLUMNS: readonly Column[] = [
@@ -110,6 +111,7 @@ const REL_PROMOTED_BY_TYPE: Record<EdgeType, readonly Column[]> = {
     column('transactional', 'BOOLEAN', 'transactional'),
     column('replyTo', 'STRING', 'replyTo'),
     column('correlationId', 'STRING', 'correlationId'),
+    column('pattern', 'STRING', 'pattern'),
   ],
   CONSUMES: [
     column('consumerGroup', 'STRING', 'group'),
@@ -118,6 +120,8 @@ const REL_PROMOTED_BY_TYPE: Record<EdgeType, readonly Column[]> = {
     column('prefetch', 'INT64', 'prefetch'),
     column('ack', 'STRING', 'ack'),
     column('retry', 'STRING', 'retry'),
+    column('pattern', 'STRING', 'pattern'),
+    column('dispatcher', 'STRING', 'dispatcher'),
   ],
   SCHEDULES: [
     column('schedule', 'STRING', 'schedule'),

@@ -3,12 +3,6 @@
 // a report of "no event-driven patterns" is not mistaken for proof of absence.
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
-  '@nestjs/microservices',
-  '@nestjs/bull',
-  '@nestjs/bullmq',
-  '@nestjs/cqrs',
-  '@nestjs/event-emitter',
-  '@nestjs/schedule',
   '@aws-sdk/client-sqs',
   '@aws-sdk/client-sns',
   '@aws-sdk/client-eventbridge',

@@ -10,6 +10,11 @@ import { pgNotifyExtractor } from '../../extractors/pg-notify/pg-notify.js';
 import { rascalExtractor } from '../../extractors/rascal/rascal.js';
 import { nodeRdkafkaExtractor } from '../../extractors/node-rdkafka/node-rdkafka.js';
 import { natsExtractor } from '../../extractors/nats/nats.js';
+import { nestjsScheduleExtractor } from '../../extractors/nestjs-schedule/nestjs-schedule.js';
+import { nestjsBullExtractor } from '../../extractors/nestjs-bull/nestjs-bull.js';
+import { nestjsCqrsExtractor } from '../../extractors/nestjs-cqrs/nestjs-cqrs.js';
+import { nestjsEventEmitterExtractor } from '../../extractors/nestjs-event-emitter/nestjs-event-emitter.js';
+import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
@@ -25,5 +30,10 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nodeRdkafkaExtractor,
     amqpConnectionManagerExtractor,
     rascalExtractor,
+    nestjsMicroservicesExtractor,
+    nestjsScheduleExtractor,
+    nestjsEventEmitterExtractor,
+    nestjsCqrsExtractor,
+    nestjsBullExtractor,
   ],
 };

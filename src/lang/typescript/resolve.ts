@@ -458,7 +458,10 @@ export class TsResolver {
       return this.objectMember(container, key, depth + 1, constants);
     }
     if (Node.isEnumDeclaration(container)) {
-      const member = container.getMember(key);
+      // A member may be named by a string literal: `'user_created' = 'user_created'`.
+      const member =
+        container.getMember(key) ??
+        container.getMembers().find((m) => propertyKey(m.getNameNode()) === key);
       return member ? { kind: 'node', node: member } : undefined;
     }
     if (Node.isClassDeclaration(container)) {
