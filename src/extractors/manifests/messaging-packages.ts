@@ -38,8 +38,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@temporalio/worker',
   'inngest',
   // PyPI (normalised names)
-  'rq',
-  'django-rq',
   'dramatiq',
   'huey',
   'arq',
