@@ -18,6 +18,7 @@ import {
 } from '../../model/graph.js';
 import { callsIn, enclosingName, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
+import type { PyModule } from '../../lang/python/module-index.js';
 import { dynamic, unwrap, type Located } from '../../lang/python/resolve.js';
 import { enclosingFunction, functionName } from '../../lang/python/syntax.js';
 import { runQuery, type Captures, type SyntaxNode } from '../../lang/python/tree-sitter.js';
@@ -225,7 +226,10 @@ class RqFile {
     const decorator = this.decoratorOf({ module: bound.module, node: bound.node });
     if (!decorator) return;
     this.send({
-      target: { name: { name: functionName(bound.node), dynamic: false } },
+      target: {
+        name: { name: functionName(bound.node), dynamic: false },
+        fn: { module: bound.module, node: bound.node },
+      },
       via: 'delay',
       queue: this.decoratorQueue(decorator),
       options: ownArguments(this.module, args),
@@ -460,7 +464,11 @@ class RqFile {
 
   private target(func: Located): Target {
     const text = this.resolver.string(func.module, func.node);
-    if (!text.dynamic) return { name: text };
+    if (!text.dynamic) {
+      const fn = this.functionAt(func.module, text.name);
+      const name = fn ? { name: functionName(fn.node), dynamic: false } : text;
+      return { name, fn };
+    }
     const bound = this.resolver.bind(func.module, func.node);
     if (bound?.kind === 'function')
       return {
@@ -468,6 +476,15 @@ class RqFile {
         fn: { module: bound.module, node: bound.node },
       };
     return { name: dynamic(func.node) };
+  }
+
+  /** The project function a dotted path names (`app.tasks.send`), when it is one. */
+  private functionAt(from: PyModule, path: string): Located | undefined {
+    const dot = path.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const module = this.resolver.project.resolveImport(path.slice(0, dot), from);
+    const fn = module?.functions.get(path.slice(dot + 1));
+    return module && fn ? { module, node: fn } : undefined;
   }
 
   private decoratorOf(fn: Located): Applied | undefined {
