@@ -28,15 +28,18 @@ import {
   GET_SCHEDULER,
   GET_WORKER,
   QUEUE_CLASS,
+  JOB_DECORATOR,
   RETRY,
-  RqLibrary,
   SCHEDULER_CLASS,
   WORKER_CLASS,
+} from './library.js';
+import {
+  Callables,
   appliedArgument,
   ownArguments,
   type Applied,
-} from './library.js';
-import { Values } from './values.js';
+} from '../../lang/python/callables.js';
+import { Values } from '../../lang/python/values.js';
 
 const debug = createDebug('eventgraph:extract:rq');
 
@@ -103,11 +106,11 @@ interface Send {
 class RqFile {
   private readonly records: GraphRecord[] = [];
   private readonly values: Values;
-  private readonly library: RqLibrary;
+  private readonly library: Callables;
 
   constructor(private readonly file: PyFile) {
     this.values = new Values(file.resolver);
-    this.library = new RqLibrary(file.resolver, this.values);
+    this.library = new Callables(file.resolver, this.values);
   }
 
   private get resolver() {
@@ -131,7 +134,7 @@ class RqFile {
     const expression = match.decorator?.namedChildren[0];
     const fn = match.function;
     if (!expression || !fn) return;
-    const applied = this.library.jobDecorator(this.module, expression);
+    const applied = this.library.decorator(this.module, expression, JOB_DECORATOR);
     if (!applied) return;
     const queue = this.decoratorQueue(applied);
     const properties = { ...this.jobProperties(applied), queue: queue.name };
@@ -491,7 +494,9 @@ class RqFile {
     const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : undefined;
     for (const decorator of decorated?.namedChildren ?? []) {
       const expression = decorator.type === 'decorator' ? decorator.namedChildren[0] : undefined;
-      const applied = expression ? this.library.jobDecorator(fn.module, expression) : undefined;
+      const applied = expression
+        ? this.library.decorator(fn.module, expression, JOB_DECORATOR)
+        : undefined;
       if (applied) return applied;
     }
     return undefined;

@@ -3,16 +3,11 @@
 // variable over a list, a comprehension over another list, a parameter given by its callers,
 // items appended to a list after it is built. Calls are where tracing stops, except calls of
 // project functions, which stand for what they return.
-import { callsIn } from '../../lang/python/call-sites.js';
-import type { PyModule } from '../../lang/python/module-index.js';
-import { unwrap, type Located, type Resolver } from '../../lang/python/resolve.js';
-import {
-  argument,
-  enclosingFunction,
-  ownDescendants,
-  parametersOf,
-} from '../../lang/python/syntax.js';
-import type { SyntaxNode } from '../../lang/python/tree-sitter.js';
+import { callsIn } from './call-sites.js';
+import type { PyModule } from './module-index.js';
+import { unwrap, type Located, type Resolver } from './resolve.js';
+import { argument, enclosingFunction, ownDescendants, parametersOf } from './syntax.js';
+import type { SyntaxNode } from './tree-sitter.js';
 
 const MAX_DEPTH = 12;
 const SEQUENCES = new Set(['list', 'tuple', 'set', 'expression_list']);
