@@ -44,6 +44,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'rq',
   'rq_scheduler',
   'django_rq',
+  'dramatiq',
   'os',
   'typing',
   'datetime',

@@ -1,6 +1,7 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
@@ -12,6 +13,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   extractors: [
     celeryExtractor,
     confluentKafkaExtractor,
+    dramatiqExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
     rqExtractor,
