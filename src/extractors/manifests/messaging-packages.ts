@@ -43,7 +43,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'taskiq',
   'django-q',
   'django-q2',
-  'apscheduler',
   'schedule',
   'aiokafka',
   'faust',

@@ -45,6 +45,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'rq_scheduler',
   'django_rq',
   'dramatiq',
+  'apscheduler',
   'os',
   'typing',
   'datetime',

@@ -1,5 +1,6 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
@@ -11,6 +12,7 @@ import { pythonFrontend, type PyFile } from './frontend.js';
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
+    apschedulerExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
     dramatiqExtractor,
