@@ -8,6 +8,7 @@ describe('apscheduler', () => {
   it('reads add_job with trigger aliases, trigger objects and textual references', async () => {
     const scan = await scanFixture('apscheduler-reports', ['apscheduler']);
     expect(scan.names('Job')).toEqual([
+      'compact_archive',
       'heartbeat',
       'purge_exports',
       'refresh_rates',
@@ -19,6 +20,7 @@ describe('apscheduler', () => {
       '{"scheduler":"apscheduler","scheduleKind":"cron","schedule":"cron hour=2 minute=30","entry":"rollup"} @ reports/scheduling.py:19',
     ]);
     expect(said(scan.edges('SCHEDULES', undefined, 'purge_exports'))).toEqual([
+      '{"scheduler":"apscheduler","scheduleKind":"cron","schedule":"cron day_of_week=\\"sun\\""} @ reports/scheduling.py:41',
       '{"scheduler":"apscheduler","scheduleKind":"interval","schedule":"IntervalTrigger(hours=6)"} @ reports/scheduling.py:20',
     ]);
     expect(said(scan.edges('SCHEDULES', undefined, 'send_weekly_digest'))).toEqual([
@@ -38,6 +40,14 @@ describe('apscheduler', () => {
     ]);
     expect(said(scan.edges('SCHEDULES', undefined, 'heartbeat'))).toEqual([
       '{"scheduler":"apscheduler","scheduleKind":"interval","schedule":"interval seconds=30","entry":"heartbeat"} @ reports/scheduling.py:27',
+    ]);
+  });
+
+  it('follows a package importing its own submodule, and a scheduler set through global', async () => {
+    const scan = await scanFixture('apscheduler-reports', ['apscheduler']);
+    expect(evidenceOf(scan.node('Job', 'compact_archive'))).toEqual(['reports/jobs.py:21']);
+    expect(said(scan.edges('SCHEDULES', undefined, 'compact_archive'))).toEqual([
+      '{"scheduler":"apscheduler","scheduleKind":"interval","schedule":"interval days=1"} @ reports/__init__.py:6',
     ]);
   });
 

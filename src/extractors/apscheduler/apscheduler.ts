@@ -120,7 +120,12 @@ class ApschedulerFile {
     const func = options.keywords.get('func') ?? options.positional[0];
     const trigger = options.keywords.get('trigger') ?? options.positional[1];
     if (!func) return;
-    const views = expandWrapper(this.file, call, { func: func.node, trigger: trigger?.node });
+    const id = options.keywords.get('id');
+    const views = expandWrapper(this.file, call, {
+      func: func.node,
+      trigger: trigger?.node,
+      id: id?.node,
+    });
     for (const view of views) {
       const target = view.values.get('func');
       if (!target) continue;
@@ -132,6 +137,8 @@ class ApschedulerFile {
         const site = ownArguments(view.at.module, view.at.node.childForFieldName('arguments'));
         given = { ...options, keywords: new Map([...options.keywords, ...site.keywords]) };
       }
+      const entry = view.values.get('id');
+      if (entry) given.keywords.set('id', entry);
       this.schedule(this.target(target), view.values.get('trigger'), given, evidence);
     }
   }

@@ -4,7 +4,7 @@
 // items appended to a list after it is built. Calls are where tracing stops, except calls of
 // project functions, which stand for what they return.
 import { callsIn } from './call-sites.js';
-import type { PyModule } from './module-index.js';
+import { assignmentsIn, type PyModule } from './module-index.js';
 import { unwrap, type Located, type Resolver } from './resolve.js';
 import { argument, enclosingFunction, ownDescendants, parametersOf } from './syntax.js';
 import type { SyntaxNode } from './tree-sitter.js';
@@ -60,6 +60,10 @@ export class Values {
 
   private topLevel(module: PyModule, name: string, depth: number): Located[] | undefined {
     const value = module.assignments.get(name);
+    // `X = None` at module level, set for real in a function that declares `global X`.
+    const global = globalAssignments(module, name);
+    if (value && global.length > 0)
+      return [value, ...global].flatMap((v) => this.assigned(module, v, depth + 1));
     if (value) return this.assigned(module, value, depth + 1);
     const imported = module.imports.get(name);
     if (!imported?.name) return undefined;
@@ -222,6 +226,22 @@ export class Values {
       .filter((v) => v.node.id !== inner.id)
       .flatMap((v) => this.dicts(v.module, v.node, depth + 1));
   }
+}
+
+function globalAssignments(module: PyModule, name: string): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  for (const { target, value } of assignmentsIn(module)) {
+    if (target?.type !== 'identifier' || target.text !== name || !value) continue;
+    const fn = enclosingFunction(target);
+    const body = fn?.childForFieldName('body');
+    const declared = body
+      ? ownDescendants(body, 'global_statement').some((g) =>
+          g.namedChildren.some((n) => n.text === name),
+        )
+      : false;
+    if (declared) found.push(value);
+  }
+  return found;
 }
 
 /** The collection a loop variable walks, for `for name in xs:` around the name. */
