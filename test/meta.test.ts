@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'celery',
       'confluent-kafka',
       'dramatiq',
+      'huey',
       'kafka-python',
       'kafkajs',
       'node-cron',

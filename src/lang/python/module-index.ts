@@ -46,6 +46,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'django_rq',
   'dramatiq',
   'apscheduler',
+  'huey',
   'os',
   'typing',
   'datetime',

@@ -4,6 +4,7 @@ import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.j
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
@@ -16,6 +17,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     celeryExtractor,
     confluentKafkaExtractor,
     dramatiqExtractor,
+    hueyExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
     rqExtractor,
