@@ -23,6 +23,7 @@ describe('registered extractors', () => {
       'kafkajs',
       'node-cron',
       'pika',
+      'python-schedule',
       'rq',
     ]);
   });

@@ -42,7 +42,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'taskiq',
   'django-q',
   'django-q2',
-  'schedule',
   'aiokafka',
   'faust',
   'faust-streaming',

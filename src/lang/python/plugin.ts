@@ -7,6 +7,7 @@ import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/conflu
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
@@ -20,6 +21,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     hueyExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
+    pythonScheduleExtractor,
     rqExtractor,
   ],
 };
