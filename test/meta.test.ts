@@ -14,9 +14,12 @@ describe('registered extractors', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
       'amqp-connection-manager',
       'amqplib',
+      'apscheduler',
       'bullmq',
       'celery',
       'confluent-kafka',
+      'dramatiq',
+      'huey',
       'kafka-python',
       'kafkajs',
       'mqtt',
@@ -30,7 +33,9 @@ describe('registered extractors', () => {
       'node-rdkafka',
       'pg-notify',
       'pika',
+      'python-schedule',
       'rascal',
+      'rq',
     ]);
   });
 
