@@ -2,11 +2,18 @@
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
+import { cronLibraryExtractor } from '../../extractors/cron-library/cron-library.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
   frontend: typescriptFrontend,
-  extractors: [kafkajsExtractor, amqplibExtractor, bullmqExtractor, nodeCronExtractor],
+  extractors: [
+    kafkajsExtractor,
+    amqplibExtractor,
+    bullmqExtractor,
+    nodeCronExtractor,
+    cronLibraryExtractor,
+  ],
 };
