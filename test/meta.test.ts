@@ -17,6 +17,7 @@ describe('registered extractors', () => {
       'celery',
       'confluent-kafka',
       'cron-library',
+      'event-emitter',
       'kafka-python',
       'kafkajs',
       'node-cron',

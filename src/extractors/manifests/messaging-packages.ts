@@ -29,7 +29,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'agenda',
   'pg-boss',
   'graphile-worker',
-  'eventemitter2',
   '@temporalio/client',
   '@temporalio/worker',
   'inngest',

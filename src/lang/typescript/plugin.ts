@@ -3,6 +3,7 @@ import type { LanguagePlugin } from '../../extractors/contract.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { cronLibraryExtractor } from '../../extractors/cron-library/cron-library.js';
+import { eventEmitterExtractor } from '../../extractors/event-emitter/event-emitter.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
@@ -15,5 +16,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     bullmqExtractor,
     nodeCronExtractor,
     cronLibraryExtractor,
+    eventEmitterExtractor,
   ],
 };
