@@ -12,15 +12,18 @@ const fixtures = readdirSync(path.join(PROJECT_ROOT, 'test', 'fixtures'));
 describe('registered extractors', () => {
   it('are all there, once each', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
+      'agenda',
       'amqplib',
       'bullmq',
       'celery',
       'confluent-kafka',
       'cron-library',
       'event-emitter',
+      'graphile-worker',
       'kafka-python',
       'kafkajs',
       'node-cron',
+      'pg-boss',
       'pika',
     ]);
   });
