@@ -34,6 +34,19 @@ describe('graphile-worker', () => {
     ]);
   });
 
+  it('names a task directory file after the file and follows a destructured addJob', async () => {
+    const scan = await scanFixture('graphile-worker-task-directory', ['graphile-worker']);
+    expect(scan.names('Job')).toEqual(['send_email', 'user__forgot_password']);
+    expect(evidenceOf(scan.node('Job', 'send_email'))).toContain('tasks/send_email.ts:8');
+    const edges = scan.edges('ENQUEUES', 'user__forgot_password', 'send_email');
+    expect(edges.map((e) => [evidenceOf(e), e.properties])).toEqual([
+      [
+        ['tasks/user__forgot_password.ts:7'],
+        { attempts: 3, retry: 'maxAttempts=3', via: 'addJob' },
+      ],
+    ]);
+  });
+
   it('leaves out maintenance calls, a look-alike addJob and SQL in a comment', async () => {
     const scan = await scanFixture('graphile-worker-negative', ['graphile-worker']);
     expect(scan.graph.nodes.filter((n) => n.label !== 'Service')).toEqual([]);

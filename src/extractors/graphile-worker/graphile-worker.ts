@@ -3,7 +3,7 @@
 // SQL graphile_worker.add_job('identifier', ...) enqueue them.
 // Not read yet: a task directory's files (taskDirectory) and crontab or .sql files.
 import createDebug from 'debug';
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type VariableDeclaration } from 'ts-morph';
 import {
   edgeRecord,
   evidenceAt,
@@ -48,6 +48,7 @@ const SQL_ADD_JOB = /graphile_worker\.add_job\(\s*'([^']+)'/g;
 function extract(file: TsFile): GraphRecord[] {
   const records: GraphRecord[] = [];
   const tasks = new Map<Node, NodeRef>();
+  records.push(...taskFile(file, tasks));
   const calls = file.source.getDescendantsOfKind(SyntaxKind.CallExpression);
   const adds: CallExpression[] = [];
   for (const call of calls) {
@@ -60,7 +61,7 @@ function extract(file: TsFile): GraphRecord[] {
       records.push(...crontab(file, call.getArguments()[0]));
     } else if (callee === 'quickAddJob' && tokens?.length === 1) {
       adds.push(call);
-    } else if (callee === 'addJob' || isMethodCall(call, 'addJob')) {
+    } else if (callee === 'addJob' || calleeName(call) === 'addJob') {
       adds.push(call);
     }
   }
@@ -129,14 +130,16 @@ function crontab(file: TsFile, node: Node | undefined): GraphRecord[] {
   return records;
 }
 
-function isMethodCall(call: CallExpression, method: string): boolean {
+/** `addJob` of `helpers.addJob(...)` and of a destructured `addJob(...)`. */
+function calleeName(call: CallExpression): string | undefined {
   const callee = call.getExpression();
-  return Node.isPropertyAccessExpression(callee) && callee.getName() === method;
+  if (Node.isPropertyAccessExpression(callee)) return callee.getName();
+  return Node.isIdentifier(callee) ? callee.getText() : undefined;
 }
 
 /**
- * `helpers.addJob(...)` inside a task: helpers is typed JobHelpers, or is the second
- * parameter of a task in the taskList or of a function declared as a `Task`.
+ * `helpers.addJob(...)` or `addJob(...)` from `{ addJob }` inside a task: the helpers are
+ * typed JobHelpers, or are the second parameter of a task.
  */
 function isHelpersAddJob(
   file: TsFile,
@@ -144,18 +147,72 @@ function isHelpersAddJob(
   tasks: ReadonlyMap<Node, NodeRef>,
 ): boolean {
   const callee = call.getExpression();
-  if (!Node.isPropertyAccessExpression(callee)) return false;
-  const object = callee.getExpression();
-  const definition = Node.isIdentifier(object) ? file.resolver.definitionOf(object) : undefined;
+  const object = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  let definition = Node.isIdentifier(object) ? file.resolver.definitionOf(object) : undefined;
+  if (Node.isBindingElement(definition) && Node.isIdentifier(callee)) {
+    definition = definition.getParent().getParent();
+  } else if (!Node.isPropertyAccessExpression(callee)) {
+    return false;
+  }
   if (!Node.isParameterDeclaration(definition)) return false;
   if (definition.getTypeNode()?.getText() === 'JobHelpers') return true;
   const fn = definition.getParent();
   if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
-  if (fn.getParameters().indexOf(definition) !== 1) return false;
+  return fn.getParameters().indexOf(definition) === 1 && (isTask(file, fn) || tasks.has(fn));
+}
+
+/** A function declared as graphile-worker's `Task`: `const task: Task = async (...) => ...`. */
+function isTask(file: TsFile, fn: Node): boolean {
   const holder = fn.getParent();
-  const declaredTask =
-    Node.isVariableDeclaration(holder) && holder.getTypeNode()?.getText() === 'Task';
-  return declaredTask || tasks.has(fn);
+  const typeNode = Node.isVariableDeclaration(holder) ? holder.getTypeNode() : undefined;
+  if (!typeNode || !Node.isTypeReference(typeNode)) return false;
+  const typeName = typeNode.getTypeName();
+  if (!Node.isIdentifier(typeName)) return false;
+  const imported = file.resolver.definitionOf(typeName);
+  return (
+    Node.isImportSpecifier(imported) &&
+    imported.getImportDeclaration().getModuleSpecifierValue() === TECHNOLOGY &&
+    imported.getName() === 'Task'
+  );
+}
+
+/**
+ * A file of the task directory (`tasks/` by default) whose export is a Task: the task's
+ * identifier is the file's name. https://worker.graphile.org/docs/tasks
+ */
+function taskFile(file: TsFile, tasks: Map<Node, NodeRef>): GraphRecord[] {
+  const match = /(^|\/)tasks\/([^/]+)\.[cm]?[jt]s$/.exec(file.input.path);
+  const identifier = match?.[2];
+  if (identifier === undefined || identifier === 'index') return [];
+  const records: GraphRecord[] = [];
+  for (const declaration of file.source.getVariableDeclarations()) {
+    const fn = declaration.getInitializer();
+    if (!fn || !isTask(file, fn) || !isExported(declaration)) continue;
+    const job = jobRef(file, identifier);
+    tasks.set(fn, job);
+    records.push(
+      nodeRecord(job, { name: identifier, technology: TECHNOLOGY }, evidenceOf(file, declaration)),
+    );
+  }
+  return records;
+}
+
+/** The module's own export: `export default task`, `module.exports = task`, `export = task`. */
+function isExported(declaration: VariableDeclaration): boolean {
+  const name = declaration.getName();
+  return declaration
+    .getSourceFile()
+    .getStatements()
+    .some((statement) => {
+      if (Node.isExportAssignment(statement)) return statement.getExpression().getText() === name;
+      if (!Node.isExpressionStatement(statement)) return false;
+      const assignment = statement.getExpression();
+      return (
+        Node.isBinaryExpression(assignment) &&
+        /^(module\.)?exports$/.test(assignment.getLeft().getText()) &&
+        assignment.getRight().getText() === name
+      );
+    });
 }
 
 /** addJob(identifier, payload, spec) and quickAddJob(options, identifier, payload, spec). */
@@ -164,7 +221,7 @@ function addJob(
   call: CallExpression,
   tasks: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
-  const quick = !Node.isPropertyAccessExpression(call.getExpression());
+  const quick = calleeName(call) === 'quickAddJob';
   const args = call.getArguments();
   const identifier = quick ? args[1] : args[0];
   const spec = quick ? args[3] : args[2];
