@@ -25,6 +25,7 @@ describe('registered extractors', () => {
       'node-cron',
       'pg-boss',
       'pika',
+      'temporal',
     ]);
   });
 

@@ -26,8 +26,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'ioredis',
   'bull',
   'bee-queue',
-  '@temporalio/client',
-  '@temporalio/worker',
   'inngest',
   // PyPI (normalised names)
   'rq',

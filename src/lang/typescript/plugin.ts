@@ -9,6 +9,7 @@ import { graphileWorkerExtractor } from '../../extractors/graphile-worker/graphi
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { pgBossExtractor } from '../../extractors/pg-boss/pg-boss.js';
+import { temporalExtractor } from '../../extractors/temporal/temporal.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
@@ -23,5 +24,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     agendaExtractor,
     pgBossExtractor,
     graphileWorkerExtractor,
+    temporalExtractor,
   ],
 };
