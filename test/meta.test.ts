@@ -20,6 +20,7 @@ describe('registered extractors', () => {
       'cron-library',
       'event-emitter',
       'graphile-worker',
+      'inngest',
       'kafka-python',
       'kafkajs',
       'node-cron',

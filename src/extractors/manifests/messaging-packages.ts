@@ -26,7 +26,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'ioredis',
   'bull',
   'bee-queue',
-  'inngest',
   // PyPI (normalised names)
   'rq',
   'django-rq',

@@ -6,6 +6,7 @@ import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { cronLibraryExtractor } from '../../extractors/cron-library/cron-library.js';
 import { eventEmitterExtractor } from '../../extractors/event-emitter/event-emitter.js';
 import { graphileWorkerExtractor } from '../../extractors/graphile-worker/graphile-worker.js';
+import { inngestExtractor } from '../../extractors/inngest/inngest.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { pgBossExtractor } from '../../extractors/pg-boss/pg-boss.js';
@@ -25,5 +26,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     pgBossExtractor,
     graphileWorkerExtractor,
     temporalExtractor,
+    inngestExtractor,
   ],
 };
