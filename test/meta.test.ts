@@ -12,14 +12,19 @@ const fixtures = readdirSync(path.join(PROJECT_ROOT, 'test', 'fixtures'));
 describe('registered extractors', () => {
   it('are all there, once each', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
+      'agenda',
       'amqp-connection-manager',
       'amqplib',
       'apscheduler',
       'bullmq',
       'celery',
       'confluent-kafka',
+      'cron-library',
       'dramatiq',
+      'event-emitter',
+      'graphile-worker',
       'huey',
+      'inngest',
       'kafka-python',
       'kafkajs',
       'mqtt',
@@ -31,11 +36,13 @@ describe('registered extractors', () => {
       'nestjs-schedule',
       'node-cron',
       'node-rdkafka',
+      'pg-boss',
       'pg-notify',
       'pika',
       'python-schedule',
       'rascal',
       'rq',
+      'temporal',
     ]);
   });
 

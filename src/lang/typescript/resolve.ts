@@ -630,9 +630,11 @@ export class TsResolver {
       definition.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const;
     if (constants && !isConst) return undefined;
     const initializer = definition.getInitializer();
-    if (initializer) return this.evaluate(initializer, depth + 1, constants);
+    if (initializer && !isEmptyValue(initializer))
+      return this.evaluate(initializer, depth + 1, constants);
 
-    // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
+    // `let producer; ... producer = kafka.producer()`: the first assignment in the file; a
+    // lazy singleton starts as `let boss: PgBoss | null = null`.
     const name = definition.getName();
     for (const assignment of this.assignments(definition.getSourceFile()).get(name) ?? []) {
       const left = assignment.getLeft();
@@ -776,6 +778,12 @@ export function strip(node: Node): Node {
     }
     return current;
   }
+}
+
+/** `null` or `undefined`: a variable that holds nothing yet. */
+function isEmptyValue(node: Node): boolean {
+  const value = strip(node);
+  return Node.isNullLiteral(value) || (Node.isIdentifier(value) && value.getText() === 'undefined');
 }
 
 export function isFunctionLike(node: Node): boolean {
