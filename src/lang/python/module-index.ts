@@ -45,6 +45,13 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'typing',
   'datetime',
   'functools',
+  'redis',
+  'blinker',
+  'pyee',
+  'django',
+  'dataclasses',
+  'pydantic',
+  'json',
 ]);
 
 export class PythonProject {

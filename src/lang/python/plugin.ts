@@ -4,9 +4,16 @@ import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
-  extractors: [celeryExtractor, confluentKafkaExtractor, kafkaPythonExtractor, pikaExtractor],
+  extractors: [
+    celeryExtractor,
+    confluentKafkaExtractor,
+    kafkaPythonExtractor,
+    pikaExtractor,
+    redisPyExtractor,
+  ],
 };
