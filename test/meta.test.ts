@@ -20,6 +20,7 @@ describe('registered extractors', () => {
       'kafkajs',
       'node-cron',
       'pika',
+      'python-bus',
       'redis-py',
     ]);
   });

@@ -245,6 +245,24 @@ const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
 });
 
 /** Keyed by query file id (the file name without `.cypher`). */
+const messageTypeDispatch = patternsOnly('content-based-routing', (row) => {
+  const types = list(strings(row, 'typeNames'));
+  const handlers = plural(numberOf(row, 'handlerCount'), 'handler', 'handlers');
+  return `messages are dispatched by type to ${handlers}: ${types}`;
+});
+
+const cqrs = patternsOnly('cqrs', (row) => {
+  const projector = text(row, 'projectorName') ?? '';
+  const table = text(row, 'readModel') ?? '';
+  const events = list(strings(row, 'eventNames'));
+  const commands = plural(
+    numberOf(row, 'commandHandlerCount'),
+    'command handler',
+    'command handlers',
+  );
+  return `${projector} projects ${events} into the read model ${table}, apart from ${commands}`;
+});
+
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
   'competing-consumers': competingConsumers,
@@ -255,4 +273,6 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
+  'message-type-dispatch': messageTypeDispatch,
+  cqrs,
 };

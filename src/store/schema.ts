@@ -46,6 +46,9 @@ export const NODE_COLUMNS: readonly Column[] = [
   { name: 'queue', type: 'STRING', property: 'queue' },
   { name: 'exchangeType', type: 'STRING', property: 'exchangeType' },
   { name: 'unresolvedArguments', type: 'STRING', property: 'unresolvedArguments' },
+  { name: 'dispatch', type: 'STRING', property: 'dispatch' },
+  { name: 'role', type: 'STRING', property: 'role' },
+  { name: 'projection', type: 'STRING', property: 'projection' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

@@ -62,7 +62,5 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'faststream',
   'nameko',
   'channels',
-  'blinker',
-  'pyee',
   'eventsourcing',
 ]);
