@@ -70,8 +70,15 @@ describe('redis-py', () => {
     });
     const [tail] = scan.edges('CONSUMES', 'tail', 'alarms');
     expect(tail?.properties).toEqual({});
+    // Never acknowledged, but put back on the stream when handling fails.
+    const [page] = scan.edges('CONSUMES', 'page', 'alarms');
+    expect(page?.properties).toEqual({
+      group: 'pagers',
+      retry: 'xadd back to the stream on failure',
+    });
+    expect(where(page?.evidence ?? [])).toEqual(['ingest/consume.py:38']);
     expect(scan.edges('PUBLISHES', 'ingest', 'alarms').map((e) => where(e.evidence))).toEqual([
-      ['ingest/produce.py:11'],
+      ['ingest/consume.py:43', 'ingest/produce.py:11'],
     ]);
   });
 

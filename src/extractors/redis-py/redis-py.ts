@@ -71,7 +71,7 @@ const METHODS = new Set([
   'xclaim',
 ]);
 // Libraries whose clients speak redis-py's API.
-const CLIENT_ORIGIN = /^(redis|django_redis|aioredis|fakeredis)(\.|$)/;
+const CLIENT_ORIGIN = /^(redis|redis_om|django_redis|aioredis|fakeredis)(\.|$)/;
 // An untraced receiver (a parameter, an attribute set elsewhere) named like a Redis client.
 const CLIENT_NAME = /redis|^r$|^rds$|^rc$|pubsub|^ps$|^p$/i;
 
@@ -345,15 +345,21 @@ class RedisFile {
       if (group) properties.group = this.file.resolver.string(this.file.module, group).name;
       const noack = argument(call.arguments, undefined, 'noack');
       const auto = noack ? this.file.resolver.literal(this.file.module, noack) === true : false;
-      properties.ack = auto ? 'auto' : 'manual';
+      if (auto) properties.ack = 'auto';
     }
     const count = argument(call.arguments, grouped ? 3 : 1, 'count');
     const size = count ? this.file.resolver.literal(this.file.module, count) : undefined;
     if (typeof size === 'number' && size > 1) properties.batch = true;
     for (const stream of names) {
       const group = properties.group;
-      const retry = typeof group === 'string' ? this.reclaims(stream.name, group) : undefined;
-      const own = retry ? { ...properties, retry } : properties;
+      // Entries read in a group stay pending until XACK: without one nothing is acknowledged.
+      const acked = grouped && !properties.ack && this.acknowledges(stream.name);
+      const retry =
+        (typeof group === 'string' ? this.reclaims(stream.name, group) : undefined) ??
+        this.readdsOnFailure(call.call, stream.name);
+      const own: Properties = { ...properties };
+      if (acked) own.ack = 'manual';
+      if (retry) own.retry = retry;
       this.consume(reader, stream, evidence, own, STREAMS, 'stream');
     }
   }
@@ -364,6 +370,31 @@ class RedisFile {
     if (!stream) return;
     const name = this.file.resolver.string(this.file.module, stream);
     this.channel(STREAMS, 'stream', name, evidenceOf(this.file, call.call));
+  }
+
+  private acknowledges(stream: string): boolean {
+    return callsIn(this.file.module).some((c) => {
+      if (c.method?.text !== 'xack' || !this.isClient(c)) return false;
+      const name = argument(c.arguments, 0, 'name');
+      return (
+        name !== undefined && this.file.resolver.string(this.file.module, name).name === stream
+      );
+    });
+  }
+
+  // An XADD of the entry back onto the stream it was read from, in an `except` of the reading
+  // function: a failed entry is queued again.
+  private readdsOnFailure(read: SyntaxNode, stream: string): string | undefined {
+    const scope = enclosingFunction(read) ?? this.file.module.root;
+    const again = this.calls.some((c) => {
+      if (c.method?.text !== 'xadd' || !c.call || !isWithin(c.call, scope)) return false;
+      if (!insideExcept(c.call, scope)) return false;
+      const name = argument(c.arguments, 0, 'name');
+      return (
+        name !== undefined && this.file.resolver.string(this.file.module, name).name === stream
+      );
+    });
+    return again ? 'xadd back to the stream on failure' : undefined;
   }
 
   // XCLAIM / XAUTOCLAIM of the same stream and group take over entries a consumer left
@@ -438,6 +469,13 @@ interface Reader {
   handler: NodeRef;
   name: string;
   evidence: Evidence;
+}
+
+function insideExcept(node: SyntaxNode, scope: SyntaxNode): boolean {
+  for (let current = node.parent; current && current.id !== scope.id; current = current.parent) {
+    if (current.type === 'except_clause') return true;
+  }
+  return false;
 }
 
 function isWithin(node: SyntaxNode, scope: SyntaxNode): boolean {
