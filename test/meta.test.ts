@@ -20,6 +20,7 @@ describe('registered extractors', () => {
       'kafkajs',
       'node-cron',
       'pika',
+      'postgres-notify-py',
       'python-bus',
       'redis-py',
     ]);

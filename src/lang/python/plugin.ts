@@ -4,6 +4,7 @@ import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
 import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
 import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
@@ -15,6 +16,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     confluentKafkaExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
+    postgresNotifyPyExtractor,
     pythonBusExtractor,
     redisPyExtractor,
   ],
