@@ -16,6 +16,7 @@ describe('registered extractors', () => {
       'bullmq',
       'celery',
       'confluent-kafka',
+      'eventsourcing',
       'kafka-python',
       'kafkajs',
       'node-cron',

@@ -263,6 +263,15 @@ const cqrs = patternsOnly('cqrs', (row) => {
   return `${projector} projects ${events} into the read model ${table}, apart from ${commands}`;
 });
 
+const eventSourcing = patternsOnly('event-sourcing', (row) => {
+  const stream = text(row, 'streamName') ?? '';
+  const events = strings(row, 'eventNames');
+  const readers = strings(row, 'readerNames');
+  const stored = events.length > 0 ? ` of ${list(events)}` : '';
+  const replay = readers.length > 0 ? `; ${list(readers)} rebuilds state from it` : '';
+  return `${stream} is an append-only event log${stored}${replay}`;
+});
+
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
   'competing-consumers': competingConsumers,
@@ -275,4 +284,5 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'content-based-routing': contentBasedRouting,
   'message-type-dispatch': messageTypeDispatch,
   cqrs,
+  'event-sourcing': eventSourcing,
 };

@@ -49,6 +49,7 @@ export const NODE_COLUMNS: readonly Column[] = [
   { name: 'dispatch', type: 'STRING', property: 'dispatch' },
   { name: 'role', type: 'STRING', property: 'role' },
   { name: 'projection', type: 'STRING', property: 'projection' },
+  { name: 'eventLog', type: 'BOOLEAN', property: 'eventLog' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

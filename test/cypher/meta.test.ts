@@ -21,6 +21,7 @@ describe('cypher/patterns', async () => {
       'content-based-routing',
       'cqrs',
       'dead-letter',
+      'event-sourcing',
       'exactly-once',
       'fan-out',
       'message-type-dispatch',

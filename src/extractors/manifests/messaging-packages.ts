@@ -62,5 +62,4 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'faststream',
   'nameko',
   'channels',
-  'eventsourcing',
 ]);

@@ -52,6 +52,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'dataclasses',
   'pydantic',
   'json',
+  'eventsourcing',
 ]);
 
 export class PythonProject {

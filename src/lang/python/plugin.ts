@@ -2,6 +2,7 @@
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
@@ -14,6 +15,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   extractors: [
     celeryExtractor,
     confluentKafkaExtractor,
+    eventsourcingExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
     postgresNotifyPyExtractor,
