@@ -54,12 +54,15 @@ const CONSUMER_COLUMNS: readonly Column[] = [
   column('ack', 'STRING', 'ack'),
   column('queue', 'STRING', 'queue'),
   column('role', 'STRING', 'role'),
+  column('projection', 'STRING', 'projection'),
 ];
 
 const CHANNEL_COLUMNS: readonly Column[] = [
   column('channelKind', 'STRING'),
   column('exchangeType', 'STRING', 'exchangeType'),
   column('unresolvedArguments', 'STRING', 'unresolvedArguments'),
+  column('dispatch', 'STRING', 'dispatch'),
+  column('eventLog', 'BOOLEAN', 'eventLog'),
 ];
 
 /**

@@ -1,4 +1,4 @@
-// exactly-once, request-reply and content-based-routing read properties of single edges.
+// exactly-once, request-reply and the routing queries read properties of single edges.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KuzuStore } from '../../src/store/kuzu-store.js';
 import { GraphBuilder } from './graph-builder.js';
@@ -94,6 +94,11 @@ describe('single-edge pattern queries', () => {
         subjects: ['queue:rabbitmq:billing', 'queue:rabbitmq:refunds', 'topic:rabbitmq:orders'],
         evidence: ['edges/routes_to.ts:10', 'edges/routes_to.ts:12'],
       },
+    ]);
+  });
+
+  test('message-pattern-routing.cypher finds one subscription dispatching by pattern', async () => {
+    expect(await runPattern(store, 'message-pattern-routing')).toEqual([
       {
         exchangeId: 'queue:rabbitmq:inbox',
         exchangeName: 'inbox',

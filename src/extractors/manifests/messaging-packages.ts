@@ -33,7 +33,4 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'faststream',
   'nameko',
   'channels',
-  'blinker',
-  'pyee',
-  'eventsourcing',
 ]);

@@ -9,6 +9,10 @@ import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
+import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
+import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
+import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
+import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
@@ -23,5 +27,9 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     pikaExtractor,
     pythonScheduleExtractor,
     rqExtractor,
+    eventsourcingExtractor,
+    postgresNotifyPyExtractor,
+    pythonBusExtractor,
+    redisPyExtractor,
   ],
 };
