@@ -14,9 +14,12 @@ describe('registered extractors', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
       'amqplib',
       'aws-sdk',
+      'azure-event-hubs',
+      'azure-service-bus',
       'bullmq',
       'celery',
       'confluent-kafka',
+      'gcp-pubsub',
       'kafka-python',
       'kafkajs',
       'node-cron',
