@@ -12,6 +12,7 @@ describe('azure-service-bus', () => {
       'orders',
       'orders/$DeadLetterQueue',
       'parked-orders',
+      'process.env.AUDIT_QUEUE',
     ]);
     expect(scan.node('Queue', 'orders').properties).toMatchObject({
       override: 'ORDERS_QUEUE',
@@ -70,6 +71,13 @@ describe('azure-service-bus', () => {
     expect(evidenceOf(configured)).toEqual(['src/admin.ts:6']);
     const forwarded = single(scan.edges('DEAD_LETTERS_TO', 'order-events', 'parked-orders'));
     expect(evidenceOf(forwarded)).toEqual(['src/admin.ts:9']);
+  });
+
+  it('keeps an environment variable held by a const as a dynamic name with its override', () => {
+    expect(scan.node('Queue', 'process.env.AUDIT_QUEUE').properties).toMatchObject({
+      dynamic: true,
+      override: 'AUDIT_QUEUE',
+    });
   });
 
   it('finds nothing where the client is only made and look-alike methods are called', async () => {

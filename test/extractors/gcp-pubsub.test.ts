@@ -7,7 +7,7 @@ describe('gcp-pubsub', () => {
   it('names topics by the last segment of their resource path', async () => {
     scan = await scanFixture('gcp-pubsub-orders', ['gcp-pubsub']);
     expect(scan.names('Topic')).toEqual(['invoices', 'orders', 'orders-dead-letter']);
-    expect(scan.names('Queue')).toEqual(['orders-email', 'orders-inventory']);
+    expect(scan.names('Queue')).toEqual(['orders-audit', 'orders-email', 'orders-inventory']);
     expect(scan.node('Topic', 'invoices').properties).toMatchObject({
       override: 'INVOICES_TOPIC',
     });
@@ -47,6 +47,12 @@ describe('gcp-pubsub', () => {
       ordered: true,
       retry: 'minimumBackoff=10s, maximumBackoff=600s',
     });
+  });
+
+  it('reads a dead-letter topic given as the name of a topic object', () => {
+    const dead = single(scan.edges('DEAD_LETTERS_TO', 'orders-audit', 'orders-dead-letter'));
+    expect(evidenceOf(dead)).toEqual(['src/setup.ts:17']);
+    expect(scan.edges('ROUTES_TO', 'orders', 'orders-audit')).toHaveLength(1);
   });
 
   it('finds nothing in admin listings and in-process emitters', async () => {

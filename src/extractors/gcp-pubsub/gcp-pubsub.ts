@@ -20,6 +20,7 @@ import {
   functionName,
   originCall,
   originTokens,
+  strip,
   type Origin,
 } from '../../lang/typescript/resolve.js';
 import {
@@ -273,7 +274,7 @@ function createSubscription(file: TsFile, call: MethodCall, origin: Origin): Gra
   ];
   const target = deadLetter.get('deadLetterTopic');
   if (target) {
-    const dlq = resourceName(file.resolver.resolveName(target));
+    const dlq = topicArgument(file, target) ?? resourceName(file.resolver.resolveName(target));
     const edgeProperties: Properties = {};
     if (typeof attempts === 'number') edgeProperties.maxDeliveryAttempts = attempts;
     records.push(
@@ -290,10 +291,15 @@ function createSubscription(file: TsFile, call: MethodCall, origin: Origin): Gra
   return records;
 }
 
-/** A topic given by name or as a `pubsub.topic(name)` object. */
+/** A topic given by name, as a `pubsub.topic(name)` object, or as that object's `.name`. */
 function topicArgument(file: TsFile, node: Node | undefined): ResolvedName | undefined {
   if (!node) return undefined;
-  const origin = file.resolver.traceOrigin(node);
+  const value = strip(node);
+  const object =
+    Node.isPropertyAccessExpression(value) && value.getName() === 'name'
+      ? value.getExpression()
+      : value;
+  const origin = file.resolver.traceOrigin(object);
   if (origin?.module === PUBSUB) return made(origin, 'topic') ? topicOf(file, origin) : undefined;
   return resourceName(file.resolver.resolveName(node));
 }

@@ -206,6 +206,9 @@ export class TsResolver {
       Node.isPropertyAccessExpression(node) ||
       Node.isElementAccessExpression(node)
     ) {
+      // `const queue = process.env.QUEUE`: `process` is no value the scan can follow.
+      const read = Node.isIdentifier(node) ? this.environmentRead(node) : undefined;
+      if (read) return this.nameOf(read, depth + 1);
       const value = this.evaluate(node, depth + 1, true);
       if (value?.kind !== 'node' || value.node === node) return undefined;
       const target = value.node;
@@ -216,6 +219,25 @@ export class TsResolver {
       if (Node.isExpression(target)) return this.nameOf(target, depth + 1);
     }
     return undefined;
+  }
+
+  /** The initializer of a `const` holding an environment variable, with or without default. */
+  private environmentRead(identifier: Identifier): Node | undefined {
+    const definition = this.definitionOf(identifier);
+    if (!definition || !Node.isVariableDeclaration(definition)) return undefined;
+    if (definition.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const)
+      return undefined;
+    const initializer = definition.getInitializer();
+    if (!initializer) return undefined;
+    const value = strip(initializer);
+    const read =
+      Node.isBinaryExpression(value) &&
+      [SyntaxKind.QuestionQuestionToken, SyntaxKind.BarBarToken].includes(
+        value.getOperatorToken().getKind(),
+      )
+        ? value.getLeft()
+        : value;
+    return environmentVariable(read) === undefined ? undefined : initializer;
   }
 
   private templateName(node: Node, depth: number): ResolvedName | undefined {
