@@ -51,6 +51,11 @@ describe('aws-sdk producers and configuration', () => {
     expect(evidenceOf(edge)).toEqual(['src/orders.ts:21']);
   });
 
+  it('reads message options a wrapper takes as parameters from its caller', () => {
+    const invoices = single(scan.edges('PUBLISHES', 'orders-api', 'invoices'));
+    expect(invoices.properties.delayMs).toBe(30000);
+  });
+
   it('keeps a known last part of a template whose start is known only at run time', () => {
     const batch = single(scan.edges('PUBLISHES', 'orders-api', 'reminders'));
     expect(batch.properties).toEqual({ batch: true, delayMs: 60000 });
@@ -124,6 +129,8 @@ describe('aws-sdk consumers', () => {
   it('makes the function polling through a ReceiveMessage wrapper the consumer', () => {
     const edge = single(scan.edges('CONSUMES', 'pollRefunds', 'refunds'));
     expect(evidenceOf(edge)).toEqual(['src/refunds.ts:6']);
+    // MaxNumberOfMessages is the wrapper's parameter; the caller asks for 5 at a time.
+    expect(edge.properties).toEqual({ batch: true });
     expect(scan.edges('CONSUMES')).toHaveLength(3);
   });
 });

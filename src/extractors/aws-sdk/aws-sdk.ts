@@ -2,7 +2,7 @@
 // sqs-consumer: SQS queues, SNS topics and their SQS subscriptions, EventBridge buses,
 // Kinesis streams.
 import createDebug from 'debug';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import {
   channelRecord,
   edgeRecord,
@@ -185,15 +185,14 @@ function publish(
 ): GraphRecord[] {
   if (!nameExpression) return [];
   const channel = CHANNEL[operation.service];
-  const properties = messageProperties(file, operation.service, messages);
-  if (batch) properties.batch = true;
   const payloads = messages.map(
     (message) => message.get('MessageBody') ?? message.get('Message') ?? message.get('Data'),
   );
 
   return resourceTargets(file, nameExpression, operation.at, handlers).flatMap((target) => {
     const to = channelRef(channel, target.name);
-    const edgeProperties: Properties = { ...properties };
+    const edgeProperties = messageProperties(file, operation.service, messages, target.calls);
+    if (batch) edgeProperties.batch = true;
     if (target.via !== undefined) edgeProperties.via = target.via;
     const events = payloads.flatMap((payload) => publishedEvents(file, payload, target));
     return [
@@ -217,19 +216,24 @@ function messageProperties(
   file: TsFile,
   service: AwsService,
   messages: Map<string, Node>[],
+  calls: readonly CallExpression[] = [],
 ): Properties {
   const properties: Properties = {};
   const [first] = messages;
   if (!first) return properties;
-  const key = first.get(service === 'kinesis' ? 'PartitionKey' : 'MessageGroupId');
+  const field = (name: string): Node | undefined => {
+    const value = first.get(name);
+    return value ? argumentAtSite(file, value, calls) : undefined;
+  };
+  const key = field(service === 'kinesis' ? 'PartitionKey' : 'MessageGroupId');
   if (key) properties.key = compactText(key);
-  const dedup = first.get('MessageDeduplicationId');
+  const dedup = field('MessageDeduplicationId');
   if (dedup) {
     // FIFO deduplication: the broker drops a resend with the same id.
     properties.dedupKey = compactText(dedup);
     properties.idempotent = true;
   }
-  const delay = file.resolver.literalOf(first.get('DelaySeconds'));
+  const delay = file.resolver.literalOf(field('DelaySeconds'));
   if (typeof delay === 'number') properties.delayMs = delay * 1000;
   return properties;
 }
@@ -455,10 +459,10 @@ function receive(
   const fields = file.resolver.objectProperties(operation.input);
   const url = fields.get('QueueUrl');
   if (!url) return [];
-  const most = file.resolver.literalOf(fields.get('MaxNumberOfMessages'));
-  const batch = typeof most === 'number' && most > 1;
-
   return resourceTargets(file, url, operation.at, new Map()).flatMap((target) => {
+    const max = fields.get('MaxNumberOfMessages');
+    const most = file.resolver.literalOf(max && argumentAtSite(file, max, target.calls ?? []));
+    const batch = typeof most === 'number' && most > 1;
     const site = target.calls?.at(-1) ?? operation.at;
     const fn = site.getFirstAncestor(isFunctionLike);
     const given = (fn ? functionName(fn) : undefined) ?? `receive ${target.name.name}`;
@@ -481,6 +485,21 @@ function receive(
     }
     return records;
   });
+}
+
+/**
+ * What the outermost caller passed for a wrapper's parameter (`sendTo(queue, groupId)` called
+ * as `sendTo('orders', order.customerId)`), or the expression itself.
+ */
+function argumentAtSite(file: TsFile, expression: Node, calls: readonly CallExpression[]): Node {
+  let current = expression;
+  for (const call of calls) {
+    const parameter = file.resolver.parameterOf(current);
+    const argument = parameter ? call.getArguments()[parameter.index] : undefined;
+    if (!argument) break;
+    current = argument;
+  }
+  return current;
 }
 
 export function channelRef(channel: Channel, name: ResolvedName): NodeRef {

@@ -20,7 +20,7 @@ import {
   VariableDeclarationKind,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
-import { resolveRelative } from './module-paths.js';
+import { resolveModule, type PathAlias } from './module-paths.js';
 
 /** Where the in-memory project keeps the workspace; paths below it are workspace paths. */
 export const VIRTUAL_ROOT = '/workspace/';
@@ -104,6 +104,7 @@ export class TsResolver {
   constructor(
     private readonly project: Project,
     private readonly files: ReadonlyMap<string, SourceFile>,
+    private readonly aliases: readonly PathAlias[] = [],
   ) {}
 
   /** The project's type checker: types of values declared in the scanned files. */
@@ -714,9 +715,14 @@ export class TsResolver {
   }
 
   private moduleValue(from: SourceFile, specifier: string): Value | undefined {
-    if (!specifier.startsWith('.'))
+    const target = resolveModule(
+      this.pathOf(from),
+      specifier,
+      (p) => this.files.has(p),
+      this.aliases,
+    );
+    if (!specifier.startsWith('.') && target === undefined)
       return { kind: 'origin', origin: { module: specifier, steps: [] } };
-    const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
     const file = target === undefined ? undefined : this.files.get(target);
     return file ? { kind: 'file', file } : undefined;
   }
