@@ -3,14 +3,6 @@
 // a report of "no event-driven patterns" is not mistaken for proof of absence.
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
-  '@aws-sdk/client-sqs',
-  '@aws-sdk/client-sns',
-  '@aws-sdk/client-eventbridge',
-  '@aws-sdk/client-kinesis',
-  'sqs-consumer',
-  '@azure/service-bus',
-  '@azure/event-hubs',
-  '@google-cloud/pubsub',
   'ioredis',
   'bull',
   'bee-queue',

@@ -1,10 +1,12 @@
 // The TypeScript/JavaScript frontend: one ts-morph Project per repository on an in-memory file
 // system, holding the prefiltered files plus what they import relatively, so names and clients
 // can be followed across modules. Nothing outside the workspace is ever read.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import createDebug from 'debug';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extractors/contract.js';
-import { resolveRelative } from './module-paths.js';
+import { readPathAliases, resolveModule, type PathAlias } from './module-paths.js';
 import { TsResolver, VIRTUAL_ROOT } from './resolve.js';
 import { isStackOverflow, tooDeepDiagnostic, withoutFiles, withoutInputs } from '../too-deep.js';
 
@@ -29,7 +31,13 @@ export const typescriptFrontend: Frontend<TsFile> = {
     for (;;) {
       const project = createProject();
       const visible = withoutFiles(workspace, tooDeep);
-      const { loaded, overflowed } = loadClosure(project, withoutInputs(inputs, tooDeep), visible);
+      const aliases = readPathAliases((p) => workspace.read(p) ?? readConfig(workspace.root, p));
+      const { loaded, overflowed } = loadClosure(
+        project,
+        withoutInputs(inputs, tooDeep),
+        visible,
+        aliases,
+      );
       if (overflowed.length > 0) {
         for (const file of overflowed) tooDeep.add(file);
         continue;
@@ -39,7 +47,7 @@ export const typescriptFrontend: Frontend<TsFile> = {
         for (const file of unbound) tooDeep.add(file);
         continue;
       }
-      const resolver = new TsResolver(project, loaded);
+      const resolver = new TsResolver(project, loaded, aliases);
       const diagnostics: Diagnostic[] = [...tooDeep].map((file) =>
         tooDeepDiagnostic(workspace.repository, file),
       );
@@ -56,6 +64,15 @@ export const typescriptFrontend: Frontend<TsFile> = {
   },
   inputOf: (file) => file.input,
 };
+
+/** Discovery keeps sources and manifests only; a tsconfig.json is read here when needed. */
+function readConfig(root: string, relative: string): string | undefined {
+  try {
+    return readFileSync(path.join(root, relative), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 function createProject(): Project {
   return new Project({
@@ -108,12 +125,13 @@ function overflowingFiles(files: readonly (readonly [string, string])[]): string
 /**
  * Adds the inputs, the files that import them (callers of wrapper functions live there, and
  * they rarely mention the library), and transitively the workspace files all of those import
- * with a relative path.
+ * with a relative path or a tsconfig path alias.
  */
 function loadClosure(
   project: Project,
   inputs: readonly SourceInput[],
   workspace: Workspace,
+  aliases: readonly PathAlias[],
 ): { loaded: Map<string, SourceFile>; overflowed: string[] } {
   const loaded = new Map<string, SourceFile>();
   const overflowed: string[] = [];
@@ -122,7 +140,7 @@ function loadClosure(
   const importsOf = (relative: string, text: string) =>
     ts
       .preProcessFile(text, true, true)
-      .importedFiles.map((imported) => resolveRelative(relative, imported.fileName, exists))
+      .importedFiles.map((imported) => resolveModule(relative, imported.fileName, exists, aliases))
       .filter((target): target is string => target !== undefined);
 
   const pending = [...texts.keys(), ...importersOf(texts, workspace, importsOf)];

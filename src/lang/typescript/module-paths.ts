@@ -1,6 +1,7 @@
 // Relative import specifiers mapped to files of the workspace, the way Node and bundlers
 // probe them. Only relative specifiers: packages are never read, the workspace is the limit.
 import path from 'node:path';
+import { ts } from 'ts-morph';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.mts', '.cts'];
 
@@ -36,4 +37,66 @@ function candidatesOf(base: string): string[] {
 
 export function isRelativeSpecifier(specifier: string): boolean {
   return specifier === '.' || specifier.startsWith('./') || specifier.startsWith('../');
+}
+
+/** `compilerOptions.paths` of the repository's root tsconfig.json, as workspace paths. */
+export interface PathAlias {
+  prefix: string;
+  suffix: string;
+  /** Workspace paths with one '*' each (or none for an exact alias). */
+  targets: string[];
+}
+
+/**
+ * Aliases such as `"@/*": ["src/*"]` that code imports project files by. Only the root
+ * tsconfig.json is read; a package's own tsconfig and `extends` are not followed yet.
+ */
+export function readPathAliases(read: (path: string) => string | undefined): PathAlias[] {
+  const text = read('tsconfig.json');
+  if (text === undefined) return [];
+  const parsed = ts.parseConfigFileTextToJson('tsconfig.json', text).config as unknown;
+  const options = (parsed as { compilerOptions?: unknown } | undefined)?.compilerOptions;
+  if (typeof options !== 'object' || options === null) return [];
+  const { baseUrl, paths } = options as { baseUrl?: unknown; paths?: unknown };
+  if (typeof paths !== 'object' || paths === null) return [];
+  const base = typeof baseUrl === 'string' ? baseUrl : '.';
+  const aliases: PathAlias[] = [];
+  for (const [pattern, targets] of Object.entries(paths)) {
+    if (!Array.isArray(targets)) continue;
+    const [prefix = '', suffix = ''] = pattern.split('*');
+    const workspaceTargets = targets
+      .filter((t): t is string => typeof t === 'string')
+      .map((t) => path.posix.normalize(path.posix.join(base, t)))
+      .filter((t) => !t.startsWith('..'));
+    aliases.push({
+      prefix,
+      suffix: pattern.includes('*') ? suffix : '',
+      targets: workspaceTargets,
+    });
+  }
+  return aliases;
+}
+
+/** The workspace path a relative or aliased specifier names, or undefined. */
+export function resolveModule(
+  fromPath: string,
+  specifier: string,
+  exists: (candidate: string) => boolean,
+  aliases: readonly PathAlias[] = [],
+): string | undefined {
+  if (isRelativeSpecifier(specifier)) return resolveRelative(fromPath, specifier, exists);
+  for (const alias of aliases) {
+    const exact = !alias.targets.some((t) => t.includes('*'));
+    const matches = exact
+      ? specifier === alias.prefix
+      : specifier.startsWith(alias.prefix) && specifier.endsWith(alias.suffix);
+    if (!matches) continue;
+    const star = specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length);
+    for (const target of alias.targets) {
+      for (const candidate of candidatesOf(target.replace('*', star))) {
+        if (exists(candidate)) return candidate;
+      }
+    }
+  }
+  return undefined;
 }

@@ -3,11 +3,15 @@ import type { LanguagePlugin } from '../../extractors/contract.js';
 import { amqpConnectionManagerExtractor } from '../../extractors/amqp-connection-manager/amqp-connection-manager.js';
 import { agendaExtractor } from '../../extractors/agenda/agenda.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
+import { awsSdkExtractor } from '../../extractors/aws-sdk/aws-sdk.js';
+import { azureEventHubsExtractor } from '../../extractors/azure-event-hubs/azure-event-hubs.js';
+import { azureServiceBusExtractor } from '../../extractors/azure-service-bus/azure-service-bus.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { cronLibraryExtractor } from '../../extractors/cron-library/cron-library.js';
 import { eventEmitterExtractor } from '../../extractors/event-emitter/event-emitter.js';
 import { graphileWorkerExtractor } from '../../extractors/graphile-worker/graphile-worker.js';
 import { inngestExtractor } from '../../extractors/inngest/inngest.js';
+import { gcpPubsubExtractor } from '../../extractors/gcp-pubsub/gcp-pubsub.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
 import { mqttExtractor } from '../../extractors/mqtt/mqtt.js';
@@ -49,5 +53,9 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     graphileWorkerExtractor,
     temporalExtractor,
     inngestExtractor,
+    awsSdkExtractor,
+    azureServiceBusExtractor,
+    azureEventHubsExtractor,
+    gcpPubsubExtractor,
   ],
 };

@@ -20,7 +20,7 @@ import {
   VariableDeclarationKind,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
-import { resolveRelative } from './module-paths.js';
+import { resolveModule, type PathAlias } from './module-paths.js';
 
 /** Where the in-memory project keeps the workspace; paths below it are workspace paths. */
 export const VIRTUAL_ROOT = '/workspace/';
@@ -104,6 +104,7 @@ export class TsResolver {
   constructor(
     private readonly project: Project,
     private readonly files: ReadonlyMap<string, SourceFile>,
+    private readonly aliases: readonly PathAlias[] = [],
   ) {}
 
   /** The project's type checker: types of values declared in the scanned files. */
@@ -206,6 +207,9 @@ export class TsResolver {
       Node.isPropertyAccessExpression(node) ||
       Node.isElementAccessExpression(node)
     ) {
+      // `const queue = process.env.QUEUE`: `process` is no value the scan can follow.
+      const read = Node.isIdentifier(node) ? this.environmentRead(node) : undefined;
+      if (read) return this.nameOf(read, depth + 1);
       const value = this.evaluate(node, depth + 1, true);
       if (value?.kind !== 'node' || value.node === node) return undefined;
       const target = value.node;
@@ -216,6 +220,25 @@ export class TsResolver {
       if (Node.isExpression(target)) return this.nameOf(target, depth + 1);
     }
     return undefined;
+  }
+
+  /** The initializer of a `const` holding an environment variable, with or without default. */
+  private environmentRead(identifier: Identifier): Node | undefined {
+    const definition = this.definitionOf(identifier);
+    if (!definition || !Node.isVariableDeclaration(definition)) return undefined;
+    if (definition.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const)
+      return undefined;
+    const initializer = definition.getInitializer();
+    if (!initializer) return undefined;
+    const value = strip(initializer);
+    const read =
+      Node.isBinaryExpression(value) &&
+      [SyntaxKind.QuestionQuestionToken, SyntaxKind.BarBarToken].includes(
+        value.getOperatorToken().getKind(),
+      )
+        ? value.getLeft()
+        : value;
+    return environmentVariable(read) === undefined ? undefined : initializer;
   }
 
   private templateName(node: Node, depth: number): ResolvedName | undefined {
@@ -699,9 +722,14 @@ export class TsResolver {
   }
 
   private moduleValue(from: SourceFile, specifier: string): Value | undefined {
-    if (!specifier.startsWith('.'))
+    const target = resolveModule(
+      this.pathOf(from),
+      specifier,
+      (p) => this.files.has(p),
+      this.aliases,
+    );
+    if (!specifier.startsWith('.') && target === undefined)
       return { kind: 'origin', origin: { module: specifier, steps: [] } };
-    const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
     const file = target === undefined ? undefined : this.files.get(target);
     return file ? { kind: 'file', file } : undefined;
   }
