@@ -70,13 +70,25 @@ export function produce(
       target.evidence,
     ),
   ];
-  if (!name) return records;
+  if (name) records.push(...enqueue(file, technology, target, queue, name, sent, enqueued));
+  return records;
+}
 
+/** The Job node and the ENQUEUES edge of one job added to a queue. */
+export function enqueue(
+  file: TsFile,
+  technology: JobQueueTechnology,
+  target: PublishTarget,
+  queue: ResolvedName,
+  name: ResolvedName,
+  sent: SendOptions,
+  enqueued: Properties = {},
+): GraphRecord[] {
   const enqueueProperties: Properties = { queue: queue.name, ...sent.enqueue, ...enqueued };
   const jobProperties: Properties = { queue: queue.name };
   if (name.dynamic)
     Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
-  records.push(
+  return [
     nodeRecord(
       jobRef(file, technology, name),
       { name: name.name, technology, properties: jobProperties },
@@ -89,8 +101,7 @@ export function produce(
       { technology, properties: enqueueProperties },
       target.evidence,
     ),
-  );
-  return records;
+  ];
 }
 
 /** What one call's job options put on its PUBLISHES and its ENQUEUES edge. */

@@ -24,7 +24,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'nats',
   'mqtt',
   'ioredis',
-  'bull',
   'bee-queue',
   'agenda',
   'pg-boss',

@@ -20,7 +20,7 @@ import {
   VariableDeclarationKind,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
-import { resolveRelative } from './module-paths.js';
+import { resolveSpecifier, type PathAliases } from './module-paths.js';
 
 /** Where the in-memory project keeps the workspace; paths below it are workspace paths. */
 export const VIRTUAL_ROOT = '/workspace/';
@@ -39,6 +39,8 @@ export type OriginStep =
 export interface Origin {
   module: string;
   steps: OriginStep[];
+  /** Functions of the project the value was returned through, innermost first, with the call. */
+  through?: { call: CallExpression; fn: Node }[];
 }
 
 /** Steps as tokens for matching: a member name, 'new', '()' or 'type Name'. */
@@ -104,6 +106,7 @@ export class TsResolver {
   constructor(
     private readonly project: Project,
     private readonly files: ReadonlyMap<string, SourceFile>,
+    private readonly aliases?: PathAliases,
   ) {}
 
   /** The project's type checker: types of values declared in the scanned files. */
@@ -118,6 +121,40 @@ export class TsResolver {
   }
 
   // ---- names -----------------------------------------------------------------------------
+
+  /**
+   * The string an expression at the creation of a library value holds, when it is a parameter
+   * of a factory the value came back through: `createQueue('emails')` gives `name` its
+   * argument there. Otherwise as resolveName.
+   */
+  resolveNameThrough(expression: Node, origin: Origin): ResolvedName {
+    return this.resolveName(this.boundArgument(expression, origin));
+  }
+
+  /** The argument a factory's call passed for a parameter, followed outwards; else itself. */
+  private boundArgument(expression: Node, origin: Origin): Node {
+    const parameter = this.parameterOf(expression);
+    if (!parameter) return expression;
+    const fn = parameter.declaration.getParent();
+    const through = origin.through ?? [];
+    const at = through.findIndex((t) => t.fn === fn);
+    const entry = through[at];
+    if (!entry) return expression;
+    const argument =
+      entry.call.getArguments()[parameter.index] ?? parameter.declaration.getInitializer();
+    if (!argument) return expression;
+    return this.boundArgument(argument, { ...origin, through: through.slice(at + 1) });
+  }
+
+  /** The class of `new Orders()` or of a variable holding one, when it is in the project. */
+  instanceClassOf(expression: Node): ClassDeclaration | undefined {
+    const value = this.evaluate(expression, 0, false);
+    if (value?.kind !== 'node' || !Node.isNewExpression(value.node)) return undefined;
+    const classValue = this.evaluate(value.node.getExpression(), 1, false);
+    return classValue?.kind === 'node' && Node.isClassDeclaration(classValue.node)
+      ? classValue.node
+      : undefined;
+  }
 
   /** The string an expression holds, or its text marked dynamic. */
   resolveName(expression: Node): ResolvedName {
@@ -321,11 +358,14 @@ export class TsResolver {
     return value?.kind === 'node' && isFunctionLike(value.node) ? value.node : undefined;
   }
 
-  /** Properties of an object literal, following constants, as name -> value expression. */
-  objectProperties(expression: Node | undefined): Map<string, Node> {
+  /**
+   * Properties of an object literal, following constants, as name -> value expression. With
+   * an origin, a parameter of a factory the value came through stands for its argument there.
+   */
+  objectProperties(expression: Node | undefined, origin?: Origin): Map<string, Node> {
     const properties = new Map<string, Node>();
     if (!expression) return properties;
-    const node = strip(expression);
+    const node = strip(origin ? this.boundArgument(expression, origin) : expression);
     const value = Node.isObjectLiteralExpression(node)
       ? { kind: 'node' as const, node }
       : this.evaluate(node, 0, true);
@@ -340,7 +380,7 @@ export class TsResolver {
       } else if (Node.isMethodDeclaration(property)) {
         properties.set(property.getName(), property);
       } else if (Node.isSpreadAssignment(property)) {
-        for (const [key, inner] of this.objectProperties(property.getExpression()))
+        for (const [key, inner] of this.objectProperties(property.getExpression(), origin))
           properties.set(key, inner);
       }
     }
@@ -431,7 +471,10 @@ export class TsResolver {
     // A factory of the project (`export function createProducer() { return kafka.producer() }`).
     if (value?.kind === 'node' && isFunctionLike(value.node)) {
       const returned = returnedExpression(value.node);
-      return returned ? this.evaluate(returned, depth + 1, constants) : undefined;
+      const result = returned ? this.evaluate(returned, depth + 1, constants) : undefined;
+      if (result?.kind !== 'origin') return result;
+      const through = [...(result.origin.through ?? []), { call: node, fn: value.node }];
+      return { kind: 'origin', origin: { ...result.origin, through } };
     }
     return undefined;
   }
@@ -507,8 +550,15 @@ export class TsResolver {
   }
 
   private instanceMember(owner: ClassDeclaration, key: string, depth: number): Value | undefined {
+    if (depth > MAX_DEPTH) return undefined;
     const method = owner.getInstanceMethod(key);
     if (method) return { kind: 'node', node: method };
+    // A method inherited from a base class of the project: `class Sub extends Base`.
+    if (!owner.getInstanceMember(key)) {
+      const base = this.baseClassOf(owner, depth + 1);
+      const inherited = base ? this.instanceMember(base, key, depth + 1) : undefined;
+      if (inherited) return inherited;
+    }
 
     const property = owner.getInstanceProperty(key);
     if (property && Node.isPropertyDeclaration(property)) {
@@ -526,6 +576,13 @@ export class TsResolver {
         ? property.getTypeNode()
         : undefined;
     return typed ? this.typeValue(typed) : undefined;
+  }
+
+  /** The class a class extends, when it is one of the project's. */
+  baseClassOf(owner: ClassDeclaration, depth = 0): ClassDeclaration | undefined {
+    const base = owner.getExtends()?.getExpression();
+    const value = base ? this.evaluate(base, depth + 1, false) : undefined;
+    return value?.kind === 'node' && Node.isClassDeclaration(value.node) ? value.node : undefined;
   }
 
   private typeValue(typeNode: TypeNode): Value | undefined {
@@ -692,11 +749,13 @@ export class TsResolver {
   }
 
   private moduleValue(from: SourceFile, specifier: string): Value | undefined {
+    const exists = (p: string) => this.files.has(p);
+    const target = resolveSpecifier(this.pathOf(from), specifier, exists, this.aliases);
+    const file = target === undefined ? undefined : this.files.get(target);
+    if (file) return { kind: 'file', file };
     if (!specifier.startsWith('.'))
       return { kind: 'origin', origin: { module: specifier, steps: [] } };
-    const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
-    const file = target === undefined ? undefined : this.files.get(target);
-    return file ? { kind: 'file', file } : undefined;
+    return undefined;
   }
 
   /** Every `left = right` of a file by the text of its left side, in source order. */
@@ -797,12 +856,15 @@ function returnedExpression(fn: Node): Node | undefined {
     const body = fn.getBody();
     if (!Node.isBlock(body)) return body;
   }
-  const statement = fn.getFirstDescendantByKind(SyntaxKind.ReturnStatement);
+  // The function's own return, not one of a callback or method defined inside it.
+  const statement = fn
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .find((r) => r.getExpression() && r.getFirstAncestor(isFunctionLike) === fn);
   return statement?.getExpression();
 }
 
 function withStep(origin: Origin, step: OriginStep): Value {
-  return { kind: 'origin', origin: { module: origin.module, steps: [...origin.steps, step] } };
+  return { kind: 'origin', origin: { ...origin, steps: [...origin.steps, step] } };
 }
 
 function parameterIndex(parameter: ParameterDeclaration): number {
