@@ -21,6 +21,7 @@ describe('registered extractors', () => {
       'kafkajs',
       'node-cron',
       'pika',
+      'redis',
     ]);
   });
 

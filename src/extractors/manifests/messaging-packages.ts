@@ -23,7 +23,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@google-cloud/pubsub',
   'nats',
   'mqtt',
-  'ioredis',
   'bee-queue',
   'agenda',
   'pg-boss',

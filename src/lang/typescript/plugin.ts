@@ -5,6 +5,7 @@ import { bullExtractor } from '../../extractors/bull/bull.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
 import { nodeCronExtractor } from '../../extractors/node-cron/node-cron.js';
+import { redisExtractor } from '../../extractors/redis/redis.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
@@ -15,5 +16,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     bullmqExtractor,
     nodeCronExtractor,
     bullExtractor,
+    redisExtractor,
   ],
 };

@@ -161,7 +161,38 @@ export class TsResolver {
     const resolved = this.nameOf(expression, 0);
     if (resolved) return resolved;
     const text = expression.getText();
+    const partial = Node.isIdentifier(strip(expression))
+      ? this.partialTemplate(expression, 0)
+      : undefined;
+    if (partial !== undefined) {
+      return { name: partial, dynamic: true, expression: text };
+    }
     return { name: text, dynamic: true, expression: text };
+  }
+
+  /**
+   * The template a const holds, with its known parts filled in and the rest kept as written:
+   * a const holding PREFIX + ':' + id as a template gives `orders:${id}`.
+   */
+  private partialTemplate(expression: Node, depth: number): string | undefined {
+    if (depth > MAX_WRAPPER_DEPTH) return undefined;
+    const node = strip(expression);
+    if (Node.isIdentifier(node)) {
+      const definition = this.definitionOf(node);
+      if (!Node.isVariableDeclaration(definition)) return undefined;
+      const kind = definition.getVariableStatement()?.getDeclarationKind();
+      const initializer = definition.getInitializer();
+      if (kind !== VariableDeclarationKind.Const || !initializer) return undefined;
+      return this.partialTemplate(initializer, depth + 1);
+    }
+    if (!Node.isTemplateExpression(node)) return undefined;
+    let name = '`' + node.getHead().getLiteralText();
+    for (const span of node.getTemplateSpans()) {
+      const part = this.nameOf(span.getExpression(), 0);
+      name += part && !part.dynamic ? part.name : `\${${span.getExpression().getText()}}`;
+      name += span.getLiteral().getLiteralText();
+    }
+    return name + '`';
   }
 
   /**
@@ -447,9 +478,47 @@ export class TsResolver {
     if (Node.isNewExpression(node)) {
       const callee = this.evaluate(node.getExpression(), depth + 1, constants);
       if (callee?.kind === 'origin') return withStep(callee.origin, { kind: 'new', node });
+      // `class Store extends Redis`: an instance of the project's class is one of the library's.
+      if (callee?.kind === 'node' && Node.isClassDeclaration(callee.node)) {
+        const base = this.libraryBaseOf(callee.node, depth + 1);
+        if (base) return withStep(base, { kind: 'new', node });
+      }
       return { kind: 'node', node };
     }
+    if (Node.isBinaryExpression(node) && !constants) {
+      const operator = node.getOperatorToken().getKind();
+      // `this.client ?? (this.client = new Redis())`: a lazily made value.
+      if (operator === SyntaxKind.EqualsToken)
+        return this.evaluate(node.getRight(), depth + 1, false);
+      if (operator === SyntaxKind.BarBarToken || operator === SyntaxKind.QuestionQuestionToken) {
+        const left = this.evaluate(node.getLeft(), depth + 1, false);
+        if (left?.kind === 'origin') return left;
+        return this.evaluate(node.getRight(), depth + 1, false);
+      }
+    }
+    // `new this()` in a static member is the class itself.
+    if (node.getKind() === SyntaxKind.ThisKeyword) {
+      const member = node.getFirstAncestor(
+        (a) => Node.isMethodDeclaration(a) || Node.isGetAccessorDeclaration(a),
+      );
+      const owner = member?.getParent();
+      if (member && owner && Node.isClassDeclaration(owner) && 'isStatic' in member) {
+        if (member.isStatic()) return { kind: 'node', node: owner };
+      }
+    }
     return { kind: 'node', node };
+  }
+
+  /** The library value a class of the project extends, through its base classes. */
+  private libraryBaseOf(owner: ClassDeclaration, depth: number): Origin | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const base = owner.getExtends()?.getExpression();
+    const value = base ? this.evaluate(base, depth + 1, false) : undefined;
+    if (value?.kind === 'origin') return value.origin;
+    if (value?.kind === 'node' && Node.isClassDeclaration(value.node)) {
+      return this.libraryBaseOf(value.node, depth + 1);
+    }
+    return undefined;
   }
 
   private evaluateCall(node: CallExpression, depth: number, constants: boolean): Value | undefined {
@@ -509,7 +578,16 @@ export class TsResolver {
         return initializer ? this.evaluate(initializer, depth + 1, constants) : undefined;
       }
       const method = container.getStaticMethod(key);
-      return method ? { kind: 'node', node: method } : undefined;
+      if (method) return { kind: 'node', node: method };
+      // A static getter, often a lazily made client: the first return that gives a value.
+      const getter = container.getGetAccessor(key);
+      if (!getter?.isStatic()) return undefined;
+      let value: Value | undefined;
+      for (const returned of ownReturns(getter)) {
+        value = this.evaluate(returned, depth + 1, constants);
+        if (value?.kind === 'origin') return value;
+      }
+      return value;
     }
     // An instance of a class of the project: `new OrderEvents().publish`.
     if (Node.isNewExpression(container)) {
@@ -546,6 +624,10 @@ export class TsResolver {
       (a) => Node.isClassDeclaration(a) || Node.isClassExpression(a),
     );
     if (!owner || !Node.isClassDeclaration(owner)) return undefined;
+    const self = this.evaluate(thisNode, depth + 1, false);
+    if (self?.kind === 'node' && self.node === owner) {
+      return this.memberOf(self, key, depth + 1, false);
+    }
     return this.instanceMember(owner, key, depth);
   }
 
@@ -561,14 +643,18 @@ export class TsResolver {
     }
 
     const property = owner.getInstanceProperty(key);
+    let initial: Value | undefined;
     if (property && Node.isPropertyDeclaration(property)) {
       const initializer = property.getInitializer();
-      if (initializer) return this.evaluate(initializer, depth + 1, false);
+      initial = initializer ? this.evaluate(initializer, depth + 1, false) : undefined;
+      // `private client: Redis | null = null` is assigned its value later.
+      if (initial && !isNullish(initializer)) return initial;
     }
     for (const assignment of this.thisAssignments(owner).get(key) ?? []) {
       const value = this.evaluate(assignment.getRight(), depth + 1, false);
-      if (value) return value;
+      if (value && !isNullish(assignment.getRight())) return value;
     }
+    if (initial?.kind === 'origin') return initial;
 
     // Injected clients: `constructor(private readonly producer: Producer)` or a typed field.
     const typed =
@@ -845,10 +931,26 @@ export function isFunctionLike(node: Node): boolean {
 export function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();
-  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))
+  if (
+    Node.isVariableDeclaration(parent) ||
+    Node.isPropertyAssignment(parent) ||
+    Node.isPropertyDeclaration(parent)
+  )
     return parent.getName();
   if (Node.isFunctionExpression(fn)) return fn.getName();
   return undefined;
+}
+
+/** The expressions a function's own return statements give, in source order. */
+function ownReturns(fn: Node): Node[] {
+  return fn
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .filter(
+      (r) =>
+        r.getFirstAncestor(isFunctionLike) === fn ||
+        r.getFirstAncestor(isFunctionLike) === undefined,
+    )
+    .flatMap((r) => r.getExpression() ?? []);
 }
 
 function returnedExpression(fn: Node): Node | undefined {
@@ -861,6 +963,12 @@ function returnedExpression(fn: Node): Node | undefined {
     .getDescendantsOfKind(SyntaxKind.ReturnStatement)
     .find((r) => r.getExpression() && r.getFirstAncestor(isFunctionLike) === fn);
   return statement?.getExpression();
+}
+
+function isNullish(node: Node | undefined): boolean {
+  if (!node) return false;
+  const kind = strip(node).getKind();
+  return kind === SyntaxKind.NullKeyword || strip(node).getText() === 'undefined';
 }
 
 function withStep(origin: Origin, step: OriginStep): Value {
