@@ -23,7 +23,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@google-cloud/pubsub',
   'nats',
   'mqtt',
-  'bee-queue',
   'agenda',
   'pg-boss',
   'graphile-worker',

@@ -1,6 +1,7 @@
 // The TypeScript/JavaScript language plugin: one frontend, the extractors that read it.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
+import { beeQueueExtractor } from '../../extractors/bee-queue/bee-queue.js';
 import { bullExtractor } from '../../extractors/bull/bull.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { kafkajsExtractor } from '../../extractors/kafkajs/kafkajs.js';
@@ -17,5 +18,6 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     nodeCronExtractor,
     bullExtractor,
     redisExtractor,
+    beeQueueExtractor,
   ],
 };

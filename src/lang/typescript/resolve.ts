@@ -811,6 +811,15 @@ export class TsResolver {
     constants: boolean,
   ): Value | undefined {
     const declaration = file.getExportedDeclarations().get(name)?.[0];
+    // In JavaScript the binder declares `exports.name = value` by its left side.
+    const assignment = declaration?.getParent();
+    if (
+      declaration &&
+      Node.isBinaryExpression(assignment) &&
+      assignment.getLeft() === declaration
+    ) {
+      return this.evaluate(assignment.getRight(), depth + 1, constants);
+    }
     if (declaration) return this.fromDefinition(declaration, depth + 1, constants);
 
     // CommonJS: `module.exports = { producer }`, `exports.producer = ...`.
