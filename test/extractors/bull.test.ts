@@ -93,7 +93,12 @@ describe('bull', () => {
   });
 
   it('registers processors with their concurrency and job name, through a wrapper', () => {
-    expect(scan.names('Handler')).toEqual(['runTask', 'sendDigest', 'sendWelcome']);
+    expect(scan.names('Handler')).toEqual([
+      'runTask',
+      'sendDigest',
+      'sendWelcome',
+      'thumbnail-processor.js',
+    ]);
     expect(single(scan.edges('CONSUMES', 'sendWelcome', 'mail')).properties).toEqual({});
     expect(single(scan.edges('CONSUMES', 'sendDigest', 'mail')).properties).toEqual({
       concurrency: 2,
@@ -101,9 +106,12 @@ describe('bull', () => {
     });
     const tasks = single(scan.edges('CONSUMES', 'runTask', 'tasks'));
     expect(tasks.properties).toEqual({ concurrency: 4 });
-    expect(evidenceOf(tasks)).toEqual(['src/jobs/worker.ts:18']);
+    expect(evidenceOf(tasks)).toEqual(['src/jobs/worker.ts:19']);
+    const sandboxed = single(scan.edges('CONSUMES', 'thumbnail-processor.js', 'mail'));
+    expect(sandboxed.properties).toEqual({ jobName: 'thumbnail' });
+    expect(evidenceOf(sandboxed)).toEqual(['src/jobs/worker.ts:31']);
     const done = single(scan.edges('PUBLISHES', 'runTask', 'mail'));
-    expect(evidenceOf(done)).toEqual(['src/jobs/worker.ts:21']);
+    expect(evidenceOf(done)).toEqual(['src/jobs/worker.ts:22']);
   });
 });
 

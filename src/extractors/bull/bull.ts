@@ -227,10 +227,10 @@ function processor(
   if (jobName && !jobName.dynamic && jobName.name === '*') jobName = undefined;
 
   const fn = processorFunction(file, last);
-  const path = fn ? undefined : file.resolver.resolveName(last);
+  const path = fn ? undefined : processorPath(file, last);
   const given =
     (fn ? functionName(fn) : undefined) ??
-    (path && !path.dynamic ? path.name : undefined) ??
+    path ??
     (jobName ? `${jobName.name} processor` : `${queue.name.name} processor`);
   const { ref: handler, name } = names.handler(call, fn ?? call, given);
   if (fn) handlers.set(fn, handler);
@@ -262,6 +262,18 @@ function isNameArgument(arg: Node, index: number, count: number): boolean {
   if (type.isNumber() || type.isNumberLiteral()) return false;
   if (type.isString() || type.isStringLiteral()) return true;
   return count === 2 && index === 0;
+}
+
+/** A processor file: its path, or the file named last in `path.resolve(__dirname, 'visit.js')`. */
+function processorPath(file: TsFile, argument: Node): string | undefined {
+  const name = file.resolver.resolveName(argument);
+  if (!name.dynamic) return name.name;
+  if (!Node.isCallExpression(argument)) return undefined;
+  const callee = argument.getExpression().getText();
+  const last = argument.getArguments().at(-1);
+  if (!/^path\.(join|resolve)$/.test(callee) || !last) return undefined;
+  const base = file.resolver.resolveName(last);
+  return base.dynamic ? undefined : base.name;
 }
 
 /** The processor function, also when a higher-order wrapper returns it: `trace(opts)(fn)`. */
