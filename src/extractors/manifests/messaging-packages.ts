@@ -3,9 +3,6 @@
 // a report of "no event-driven patterns" is not mistaken for proof of absence.
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
-  'ioredis',
-  'bull',
-  'bee-queue',
   // PyPI (normalised names)
   'arq',
   'taskiq',

@@ -6,6 +6,8 @@ import { amqplibExtractor } from '../../extractors/amqplib/amqplib.js';
 import { awsSdkExtractor } from '../../extractors/aws-sdk/aws-sdk.js';
 import { azureEventHubsExtractor } from '../../extractors/azure-event-hubs/azure-event-hubs.js';
 import { azureServiceBusExtractor } from '../../extractors/azure-service-bus/azure-service-bus.js';
+import { beeQueueExtractor } from '../../extractors/bee-queue/bee-queue.js';
+import { bullExtractor } from '../../extractors/bull/bull.js';
 import { bullmqExtractor } from '../../extractors/bullmq/bullmq.js';
 import { cronLibraryExtractor } from '../../extractors/cron-library/cron-library.js';
 import { eventEmitterExtractor } from '../../extractors/event-emitter/event-emitter.js';
@@ -26,6 +28,7 @@ import { nestjsEventEmitterExtractor } from '../../extractors/nestjs-event-emitt
 import { nestjsMicroservicesExtractor } from '../../extractors/nestjs-microservices/nestjs-microservices.js';
 import { pgBossExtractor } from '../../extractors/pg-boss/pg-boss.js';
 import { temporalExtractor } from '../../extractors/temporal/temporal.js';
+import { redisExtractor } from '../../extractors/redis/redis.js';
 import { typescriptFrontend, type TsFile } from './frontend.js';
 
 export const typescriptPlugin: LanguagePlugin<TsFile> = {
@@ -57,5 +60,8 @@ export const typescriptPlugin: LanguagePlugin<TsFile> = {
     azureServiceBusExtractor,
     azureEventHubsExtractor,
     gcpPubsubExtractor,
+    bullExtractor,
+    redisExtractor,
+    beeQueueExtractor,
   ],
 };
