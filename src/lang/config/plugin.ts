@@ -1,0 +1,10 @@
+// The deployment-configuration plugin: one frontend for compose, Procfile, crontab,
+// Kubernetes, Terraform, CloudFormation / SAM and serverless.yml, and the extractors reading it.
+import type { LanguagePlugin } from '../../extractors/contract.js';
+import { dockerComposeExtractor } from '../../extractors/docker-compose/docker-compose.js';
+import { configFrontend, type ConfigFile } from './frontend.js';
+
+export const configPlugin: LanguagePlugin<ConfigFile> = {
+  frontend: configFrontend,
+  extractors: [dockerComposeExtractor],
+};
