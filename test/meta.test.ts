@@ -16,10 +16,13 @@ describe('registered extractors', () => {
       'bullmq',
       'celery',
       'confluent-kafka',
+      'docker-compose',
       'kafka-python',
       'kafkajs',
+      'kubernetes',
       'node-cron',
       'pika',
+      'process-files',
     ]);
   });
 

@@ -15,12 +15,16 @@ export interface WorkerCommand {
   command: string;
 }
 
-/** Splits a shell-like command into words; quotes group, `&&` and `;` end a command. */
+/** Splits a shell-like command into words; quotes group, a comment ends the line. */
 export function commandWords(command: string | readonly string[]): string[] {
   if (typeof command !== 'string') return [...command];
   const words: string[] = [];
   const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const match of command.matchAll(pattern)) words.push(match[1] ?? match[2] ?? match[3] ?? '');
+  for (const match of command.matchAll(pattern)) {
+    const word = match[1] ?? match[2] ?? match[3] ?? '';
+    if (match[3]?.startsWith('#')) break; // a shell comment runs to the end of the line
+    words.push(word);
+  }
   return words;
 }
 
@@ -162,6 +166,11 @@ function dramatiqWorker(words: readonly string[]): Omit<WorkerCommand, 'command'
 }
 
 /** A name written with a shell variable: `${QUEUE:-emails}` gives emails with override QUEUE. */
+/** A command line without its trailing shell comment. */
+export function withoutComment(line: string): string {
+  return commandWords(line).join(' ');
+}
+
 export function shellName(
   word: string,
 ): { name: string; dynamic: boolean; override?: string; expression?: string } | undefined {

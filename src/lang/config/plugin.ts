@@ -2,9 +2,11 @@
 // Kubernetes, Terraform, CloudFormation / SAM and serverless.yml, and the extractors reading it.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { dockerComposeExtractor } from '../../extractors/docker-compose/docker-compose.js';
+import { kubernetesExtractor } from '../../extractors/kubernetes/kubernetes.js';
+import { processFilesExtractor } from '../../extractors/process-files/process-files.js';
 import { configFrontend, type ConfigFile } from './frontend.js';
 
 export const configPlugin: LanguagePlugin<ConfigFile> = {
   frontend: configFrontend,
-  extractors: [dockerComposeExtractor],
+  extractors: [dockerComposeExtractor, kubernetesExtractor, processFilesExtractor],
 };
