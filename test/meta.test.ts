@@ -23,6 +23,7 @@ describe('registered extractors', () => {
       'node-cron',
       'pika',
       'process-files',
+      'terraform',
     ]);
   });
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import createDebug from 'debug';
 import type { Diagnostic, Frontend, SourceInput } from '../../extractors/contract.js';
-import { HclSyntaxError, parseHcl, type HclBody } from './hcl.js';
+import { HclSyntaxError, parseHcl, type HclBlock, type HclBody } from './hcl.js';
 import { field, parseYaml, text, type Located } from './yaml-tree.js';
 import { messageOf } from '../../errors.js';
 
@@ -22,7 +22,18 @@ export interface ConfigFile {
   documents: Located[];
   /** The Terraform body, for `.tf` files. */
   terraform?: HclBody;
+  /** Every resource of the file's Terraform module (its folder), by `type.name`. */
+  terraformModule?: TerraformModule;
 }
+
+export interface TerraformResource {
+  type: string;
+  name: string;
+  block: HclBlock;
+  file: string;
+}
+
+export type TerraformModule = ReadonlyMap<string, TerraformResource>;
 
 /** The dialect a file's name says, or 'yaml' when only its content can tell. */
 export function dialectOfPath(relativePath: string): ConfigDialect | 'yaml' | undefined {
@@ -62,6 +73,7 @@ export const configFrontend: Frontend<ConfigFile> = {
         warn(undefined, `configuration not read: ${messageOf(error)}`);
       }
     }
+    linkTerraformModules(files);
     debug('%d configuration files parsed', files.length);
     return { files, diagnostics };
   },
@@ -116,4 +128,21 @@ function isCloudFormation(document: Located): boolean {
   return [...resources.entries.values()].some((r) =>
     /^(AWS|Custom)::/.test(text(field(r, 'Type')) ?? ''),
   );
+}
+
+/** Resources of the `.tf` files of one folder, so references resolve across the module. */
+function linkTerraformModules(files: ConfigFile[]): void {
+  const modules = new Map<string, Map<string, TerraformResource>>();
+  for (const file of files) {
+    if (!file.terraform) continue;
+    const folder = path.posix.dirname(file.input.path);
+    const module = modules.get(folder) ?? new Map<string, TerraformResource>();
+    modules.set(folder, module);
+    for (const block of file.terraform.blocks) {
+      const [type, name] = block.labels;
+      if (block.type !== 'resource' || !type || !name) continue;
+      module.set(`${type}.${name}`, { type, name, block, file: file.input.path });
+    }
+    file.terraformModule = module;
+  }
 }

@@ -4,9 +4,15 @@ import type { LanguagePlugin } from '../../extractors/contract.js';
 import { dockerComposeExtractor } from '../../extractors/docker-compose/docker-compose.js';
 import { kubernetesExtractor } from '../../extractors/kubernetes/kubernetes.js';
 import { processFilesExtractor } from '../../extractors/process-files/process-files.js';
+import { terraformExtractor } from '../../extractors/terraform/terraform.js';
 import { configFrontend, type ConfigFile } from './frontend.js';
 
 export const configPlugin: LanguagePlugin<ConfigFile> = {
   frontend: configFrontend,
-  extractors: [dockerComposeExtractor, kubernetesExtractor, processFilesExtractor],
+  extractors: [
+    dockerComposeExtractor,
+    kubernetesExtractor,
+    processFilesExtractor,
+    terraformExtractor,
+  ],
 };

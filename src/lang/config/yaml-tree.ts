@@ -16,10 +16,17 @@ import {
 
 export type ScalarValue = string | number | boolean | null;
 
+/** `tag` keeps a local tag as written (`!Ref`, `!GetAtt`: CloudFormation's short forms). */
 export type Located =
-  | { kind: 'map'; line: number; entries: Map<string, Located>; keyLines: Map<string, number> }
-  | { kind: 'seq'; line: number; items: Located[] }
-  | { kind: 'scalar'; line: number; value: ScalarValue };
+  | {
+      kind: 'map';
+      line: number;
+      entries: Map<string, Located>;
+      keyLines: Map<string, number>;
+      tag?: string;
+    }
+  | { kind: 'seq'; line: number; items: Located[]; tag?: string }
+  | { kind: 'scalar'; line: number; value: ScalarValue; tag?: string };
 
 export interface YamlProblem {
   line: number;
@@ -84,11 +91,13 @@ function toLocated(
     return toLocated(document, target, lineAt, budget, problems, depth + 1);
   }
   const line = lineAt((node as YamlNode | null)?.range?.[0]);
+  const tag = (node as YamlNode | null)?.tag;
+  const tagged = tag?.startsWith('!') && !tag.startsWith('!!') ? { tag } : {};
   if (isSeq(node)) {
     const items = node.items.map((item) =>
       toLocated(document, item, lineAt, budget, problems, depth + 1),
     );
-    return { kind: 'seq', line, items };
+    return { kind: 'seq', line, items, ...tagged };
   }
   if (isMap(node)) {
     const entries = new Map<string, Located>();
@@ -117,7 +126,7 @@ function toLocated(
         keyLines.set(key, source.keyLines.get(key) ?? value.line);
       }
     }
-    return { kind: 'map', line, entries, keyLines };
+    return { kind: 'map', line, entries, keyLines, ...tagged };
   }
   if (isScalar(node)) {
     const value = node.value;
@@ -129,7 +138,7 @@ function toLocated(
           : typeof value === 'bigint'
             ? String(value)
             : null;
-    return { kind: 'scalar', line, value: scalar };
+    return { kind: 'scalar', line, value: scalar, ...tagged };
   }
   return { kind: 'scalar', line, value: null };
 }
