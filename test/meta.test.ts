@@ -15,6 +15,7 @@ describe('registered extractors', () => {
       'amqplib',
       'bullmq',
       'celery',
+      'cloudformation',
       'confluent-kafka',
       'docker-compose',
       'kafka-python',

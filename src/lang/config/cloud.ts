@@ -20,8 +20,14 @@ import {
 } from '../../model/graph.js';
 import type { TechnologyId } from '../../model/taxonomy.js';
 
-/** A resource by its address in the configuration, or a channel by its ARN. */
-export type Target = { address: string } | { arn: string };
+/** A resource by its address in the configuration, a channel by its ARN, or by its name. */
+export type Target =
+  | { address: string }
+  | { arn: string }
+  | {
+      named: { label: ChannelLabel; kind: ChannelKind; technology: TechnologyId };
+      name: ResolvedName;
+    };
 
 interface Link {
   type: 'DEAD_LETTERS_TO' | 'ROUTES_TO';
@@ -135,7 +141,10 @@ export class CloudRecords {
       const record = this.channels.get(target.address);
       return record && { ref: record.ref, technology: record.technology };
     }
-    const shape = channelOfArn(target.arn);
+    const shape =
+      'arn' in target
+        ? channelOfArn(target.arn)
+        : { ...target.named, name: target.name.name, resolved: target.name };
     if (!shape) return undefined;
     const line = this.links.find((l) => l.to === target || l.from === target)?.line;
     const consumer = this.consumers.find((c) => c.source === target)?.line;
@@ -143,7 +152,7 @@ export class CloudRecords {
       shape.label,
       shape.kind,
       shape.technology,
-      { name: shape.name, dynamic: false },
+      'resolved' in shape ? shape.resolved : { name: shape.name, dynamic: false },
       evidenceAt(this.location, line ?? consumer ?? 1),
     );
     this.records.push(record);
