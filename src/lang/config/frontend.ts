@@ -52,6 +52,9 @@ export function dialectOfPath(relativePath: string): ConfigDialect | 'yaml' | un
 const YAML_MARKERS = /^\s*(apiVersion|AWSTemplateFormatVersion|Resources|Transform)\s*:/m;
 const GO_TEMPLATE = /\{\{[^}]*\}\}/;
 
+/** Deployment files are small; larger YAML is generated (CRD bundles) and slow to parse. */
+export const MAX_CONFIG_BYTES = 512 * 1024;
+
 export const configFrontend: Frontend<ConfigFile> = {
   language: 'config',
   load(inputs: readonly SourceInput[]) {
@@ -98,6 +101,10 @@ function loadFile(
     }
   }
   if (byPath === 'yaml' && !YAML_MARKERS.test(input.text)) return undefined;
+  if (input.text.length > MAX_CONFIG_BYTES) {
+    warn(undefined, `larger than ${String(MAX_CONFIG_BYTES / 1024)} KiB; not read`);
+    return undefined;
+  }
 
   const templated = GO_TEMPLATE.test(input.text);
   const { documents, problems } = parseYaml(input.text);
@@ -109,7 +116,7 @@ function loadFile(
     warn(problem.line, `YAML: ${why}`);
   }
   const dialect = byPath === 'yaml' ? dialectOfContent(documents) : byPath;
-  if (!dialect) return undefined;
+  if (!dialect || documents.length === 0) return undefined;
   return { input, dialect, documents };
 }
 

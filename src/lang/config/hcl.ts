@@ -396,7 +396,7 @@ class Parser {
       const token = this.advance();
       if (token.kind === 'eof') throw new HclSyntaxError('for expression is never closed', line);
       if (token.kind === 'punct' && token.text in CLOSERS) depth += 1;
-      if (token.kind === 'punct' && (token.text === ']' || token.text === '}')) {
+      if (token.kind === 'punct' && [')', ']', '}'].includes(token.text)) {
         if (depth === 0) return { kind: 'raw', text: `for ${parts.join(' ')}`, line };
         depth -= 1;
       }

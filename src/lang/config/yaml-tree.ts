@@ -38,7 +38,7 @@ export interface YamlDocuments {
   problems: YamlProblem[];
 }
 
-/** Nodes one file may expand to through aliases before it is given up. */
+/** Nodes one document may expand to through aliases before it is given up. */
 export const MAX_EXPANDED_NODES = 50_000;
 
 class ExpansionLimit extends Error {}
@@ -57,9 +57,9 @@ export function parseYaml(text: string): YamlDocuments {
       continue;
     }
     if (document.contents === null) continue;
-    const budget = { left: MAX_EXPANDED_NODES };
+    const budget = { left: MAX_EXPANDED_NODES, inAlias: 0 };
     try {
-      documents.push(toLocated(document, document.contents, lineAt, budget, problems, 0));
+      documents.push(toLocated(document, document.contents, lineAt, budget, problems));
     } catch (caught) {
       if (!(caught instanceof ExpansionLimit)) throw caught;
       problems.push({
@@ -79,24 +79,27 @@ function toLocated(
   document: Document,
   node: unknown,
   lineAt: (offset: number | undefined) => number,
-  budget: { left: number },
+  budget: { left: number; inAlias: number },
   problems: YamlProblem[],
-  depth: number,
 ): Located {
-  budget.left -= 1;
-  if (budget.left < 0 || depth > 200) throw new ExpansionLimit();
+  // Only nodes reached again through an alias count: the text itself bounds the others.
+  if (budget.inAlias > 0) budget.left -= 1;
+  if (budget.left < 0) throw new ExpansionLimit();
   if (isAlias(node)) {
     const target = node.resolve(document);
     if (!target) return { kind: 'scalar', line: lineAt(node.range?.[0]), value: null };
-    return toLocated(document, target, lineAt, budget, problems, depth + 1);
+    budget.inAlias += 1;
+    try {
+      return toLocated(document, target, lineAt, budget, problems);
+    } finally {
+      budget.inAlias -= 1;
+    }
   }
   const line = lineAt((node as YamlNode | null)?.range?.[0]);
   const tag = (node as YamlNode | null)?.tag;
   const tagged = tag?.startsWith('!') && !tag.startsWith('!!') ? { tag } : {};
   if (isSeq(node)) {
-    const items = node.items.map((item) =>
-      toLocated(document, item, lineAt, budget, problems, depth + 1),
-    );
+    const items = node.items.map((item) => toLocated(document, item, lineAt, budget, problems));
     return { kind: 'seq', line, items, ...tagged };
   }
   if (isMap(node)) {
@@ -107,7 +110,7 @@ function toLocated(
       const keyNode = pair.key;
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const keyLine = lineAt((keyNode as YamlNode | null)?.range?.[0]);
-      const value = toLocated(document, pair.value, lineAt, budget, problems, depth + 1);
+      const value = toLocated(document, pair.value, lineAt, budget, problems);
       if (key === '<<') {
         merged.push(...(value.kind === 'seq' ? value.items : [value]));
         continue;
