@@ -237,11 +237,28 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
+  if (text(row, 'exchangeType') === 'message pattern') {
+    const by = plural(keys.length, 'message pattern', 'message patterns');
+    return `${text(row, 'exchangeName') ?? ''} is dispatched to handlers by ${by} (${list(keys)})`;
+  }
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
   const by = patterns
     ? plural(keys.length, 'key pattern', 'key patterns')
     : plural(keys.length, 'key', 'keys');
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
+});
+
+const cqrs = patternsOnly('cqrs', (row) => {
+  const commands = list(strings(row, 'commandHandlers'));
+  const queries = list(strings(row, 'queryHandlers'));
+  const service = displayName(text(row, 'serviceId') ?? '');
+  return `${service} handles commands (${commands}) apart from queries (${queries})`;
+});
+
+const saga = patternsOnly('saga', (row) => {
+  const events = list(strings(row, 'events'));
+  const commands = list(strings(row, 'commands'));
+  return `${text(row, 'sagaName') ?? ''} reacts to ${events} by dispatching ${commands}`;
 });
 
 /** Keyed by query file id (the file name without `.cypher`). */
@@ -255,4 +272,6 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
+  cqrs,
+  saga,
 };

@@ -19,12 +19,14 @@ describe('cypher/patterns', async () => {
       'batch-processing',
       'competing-consumers',
       'content-based-routing',
+      'cqrs',
       'dead-letter',
       'exactly-once',
       'fan-out',
       'orphan-channels',
       'request-reply',
       'retry',
+      'saga',
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   type ResolvedName,
 } from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
+import { injectedQueueName } from '../nestjs-bull/nestjs-bull.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
 import { functionName, originTokens, type Origin } from '../../lang/typescript/resolve.js';
 import {
@@ -106,6 +107,8 @@ function queueOf(file: TsFile, origin: Origin, object: Node): ResolvedName {
   );
   const name = creation?.node.getArguments()[0];
   if (name) return file.resolver.resolveName(name);
+  const injected = injectedQueueName(file, object);
+  if (injected) return injected;
   const text = object.getText();
   return { name: text, dynamic: true, expression: text };
 }

@@ -326,9 +326,11 @@ export class TsResolver {
     const properties = new Map<string, Node>();
     if (!expression) return properties;
     const node = strip(expression);
-    const value = Node.isObjectLiteralExpression(node)
+    let value = Node.isObjectLiteralExpression(node)
       ? { kind: 'node' as const, node }
       : this.evaluate(node, 0, true);
+    // `require('./config')`: the object a CommonJS module exports.
+    if (value?.kind === 'file') value = this.exportedValue(value.file, 'default', 1, true);
     if (value?.kind !== 'node' || !Node.isObjectLiteralExpression(value.node)) return properties;
     for (const property of value.node.getProperties()) {
       if (Node.isPropertyAssignment(property)) {
@@ -456,7 +458,10 @@ export class TsResolver {
       return this.objectMember(container, key, depth + 1, constants);
     }
     if (Node.isEnumDeclaration(container)) {
-      const member = container.getMember(key);
+      // A member may be named by a string literal: `'user_created' = 'user_created'`.
+      const member =
+        container.getMember(key) ??
+        container.getMembers().find((m) => propertyKey(m.getNameNode()) === key);
       return member ? { kind: 'node', node: member } : undefined;
     }
     if (Node.isClassDeclaration(container)) {
@@ -625,9 +630,11 @@ export class TsResolver {
       definition.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const;
     if (constants && !isConst) return undefined;
     const initializer = definition.getInitializer();
-    if (initializer) return this.evaluate(initializer, depth + 1, constants);
+    if (initializer && !isEmptyValue(initializer))
+      return this.evaluate(initializer, depth + 1, constants);
 
-    // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
+    // `let producer; ... producer = kafka.producer()`: the first assignment in the file; a
+    // lazy singleton starts as `let boss: PgBoss | null = null`.
     const name = definition.getName();
     for (const assignment of this.assignments(definition.getSourceFile()).get(name) ?? []) {
       const left = assignment.getLeft();
@@ -771,6 +778,12 @@ export function strip(node: Node): Node {
     }
     return current;
   }
+}
+
+/** `null` or `undefined`: a variable that holds nothing yet. */
+function isEmptyValue(node: Node): boolean {
+  const value = strip(node);
+  return Node.isNullLiteral(value) || (Node.isIdentifier(value) && value.getText() === 'undefined');
 }
 
 export function isFunctionLike(node: Node): boolean {
