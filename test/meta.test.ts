@@ -23,8 +23,10 @@ describe('registered extractors', () => {
       'bull',
       'bullmq',
       'celery',
+      'cloudformation',
       'confluent-kafka',
       'cron-library',
+      'docker-compose',
       'dramatiq',
       'event-emitter',
       'eventsourcing',
@@ -34,6 +36,7 @@ describe('registered extractors', () => {
       'inngest',
       'kafka-python',
       'kafkajs',
+      'kubernetes',
       'mqtt',
       'nats',
       'nestjs-bull',
@@ -47,6 +50,7 @@ describe('registered extractors', () => {
       'pg-notify',
       'pika',
       'postgres-notify-py',
+      'process-files',
       'python-bus',
       'python-schedule',
       'rascal',
@@ -54,6 +58,7 @@ describe('registered extractors', () => {
       'redis-py',
       'rq',
       'temporal',
+      'terraform',
     ]);
   });
 
