@@ -30,9 +30,9 @@ describe('bull', () => {
     const resize = single(scan.edges('ENQUEUES', 'media', 'ResizeImageTask'));
     expect(evidenceOf(resize)).toEqual(['src/api/uploads.ts:4']);
     expect(resize.properties).toEqual({ queue: 'tasks' });
-    expect(evidenceOf(single(scan.edges('ENQUEUES', 'media', 'PurgeCacheTask')))).toEqual([
-      'src/api/admin.ts:5',
-    ]);
+    const purges = bySource(scan.edges('ENQUEUES', 'media', 'PurgeCacheTask'));
+    expect(purges.flatMap(evidenceOf)).toEqual(['src/api/admin.ts:5', 'src/tasks/dispatch.ts:5']);
+    expect(scan.names('Event')).toEqual([]);
   });
 
   it('publishes to the queue where add() is, with the queue defaults under the call options', () => {
@@ -67,6 +67,7 @@ describe('bull', () => {
         },
       ],
       [['src/tasks/BaseTask.ts:5'], { priority: 10 }],
+      [['src/tasks/dispatch.ts:5'], { jobName: 'PurgeCacheTask' }],
     ]);
     expect(single(scan.edges('ENQUEUES', 'media', 'welcome')).properties).toEqual({
       queue: 'mail',

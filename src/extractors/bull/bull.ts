@@ -157,7 +157,8 @@ function addJob(
 
   for (const { target, name } of targets) {
     records.push(...produce(file, TECHNOLOGY, target, queue.name, name, sent));
-    const events = publishedEvents(file, data, target);
+    // Data whose `name` names the job's class is that job's envelope, not an event named so.
+    const events = dataName && name ? [] : publishedEvents(file, data, target);
     records.push(...carries(file, TECHNOLOGY, queue.name, events));
     if (name) records.push(...scheduled(file, call, name, repeat, target));
   }
