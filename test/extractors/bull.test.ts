@@ -30,8 +30,13 @@ describe('bull', () => {
     const resize = single(scan.edges('ENQUEUES', 'media', 'ResizeImageTask'));
     expect(evidenceOf(resize)).toEqual(['src/api/uploads.ts:4']);
     expect(resize.properties).toEqual({ queue: 'tasks' });
-    expect(evidenceOf(single(scan.edges('ENQUEUES', 'media', 'PurgeCacheTask')))).toEqual([
-      'src/api/admin.ts:5',
+    const purges = bySource(scan.edges('ENQUEUES', 'media', 'PurgeCacheTask'));
+    expect(purges.flatMap(evidenceOf)).toEqual(['src/api/admin.ts:5', 'src/tasks/dispatch.ts:5']);
+    expect(scan.names('Event')).toEqual([]);
+    // The options a caller passes to the base class's method go on that caller's edge.
+    expect(purges.map((e) => e.properties)).toEqual([
+      { queue: 'tasks', retry: 'attempts=2', dedupKey: '`purge:${prefix}`' },
+      { queue: 'tasks' },
     ]);
   });
 
@@ -66,7 +71,8 @@ describe('bull', () => {
           jobName: 'ping',
         },
       ],
-      [['src/tasks/BaseTask.ts:5'], { priority: 10 }],
+      [['src/tasks/BaseTask.ts:6'], { priority: 10 }],
+      [['src/tasks/dispatch.ts:5'], { jobName: 'PurgeCacheTask' }],
     ]);
     expect(single(scan.edges('ENQUEUES', 'media', 'welcome')).properties).toEqual({
       queue: 'mail',

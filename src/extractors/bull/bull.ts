@@ -143,8 +143,17 @@ function addJob(
     for (const target of publishTargets(file, [], call, handlers)) {
       targets.push({ target, name: undefined });
     }
-    for (const { target, name } of classNameTargets(file, dataName, call, handlers)) {
-      records.push(...enqueue(file, TECHNOLOGY, target, queue.name, name, sent));
+    for (const { target, name, caller, method } of classNameTargets(
+      file,
+      dataName,
+      call,
+      handlers,
+    )) {
+      // Options the caller passes to the method: `task.schedule(props, { jobId })`.
+      const through = { module: TECHNOLOGY, steps: [], through: [{ call: caller, fn: method }] };
+      const given = file.resolver.objectProperties(options, through);
+      const callerSent = sendOptions(file, new Map([...queue.defaults, ...given]));
+      records.push(...enqueue(file, TECHNOLOGY, target, queue.name, name, callerSent));
       records.push(...scheduled(file, call, name, repeat, target));
     }
   } else {
@@ -157,7 +166,8 @@ function addJob(
 
   for (const { target, name } of targets) {
     records.push(...produce(file, TECHNOLOGY, target, queue.name, name, sent));
-    const events = publishedEvents(file, data, target);
+    // Data whose `name` names the job's class is that job's envelope, not an event named so.
+    const events = dataName && name ? [] : publishedEvents(file, data, target);
     records.push(...carries(file, TECHNOLOGY, queue.name, events));
     if (name) records.push(...scheduled(file, call, name, repeat, target));
   }

@@ -8,6 +8,9 @@ import { evidenceOf, publisherOf, type PublishTarget } from '../../lang/typescri
 export interface NamedTarget {
   target: PublishTarget;
   name: ResolvedName;
+  /** The call of the method on an instance of the class, and the method. */
+  caller: CallExpression;
+  method: Node;
 }
 
 /**
@@ -40,7 +43,8 @@ export function classNameTargets(
       via,
       calls: [caller],
     };
-    found.push({ target, name: { name: className, dynamic: false, expression: text } });
+    const name = { name: className, dynamic: false, expression: text };
+    found.push({ target, name, caller, method });
   }
   return found;
 }
