@@ -3,9 +3,7 @@
 // why: an exchange that binds queues with different routing keys, or with wildcard patterns,
 //   sends each message to the queues its key matches, so the key chosen by a publisher
 //   decides who handles the message.
-//   One subscription to a queue that dispatches each message to a handler by the pattern it
-//   carries (NestJS @MessagePattern / @EventPattern) routes by content as well.
-// requires: ROUTES_TO (Topic to Queue) with routingKey; CONSUMES with dispatcher and pattern.
+// requires: ROUTES_TO (Topic to Queue) with routingKey.
 // finds: content-based-routing
 MATCH (exchange:Topic)-[r:ROUTES_TO]->(q:Queue)
 WHERE r.routingKey IS NOT NULL
@@ -23,22 +21,5 @@ RETURN exchange.id AS exchangeId,
   routingKeys AS routingKeys,
   queueNames AS queueNames,
   [exchange.id] + queueIds AS subjects,
-  evidence AS evidence
-ORDER BY exchangeId
-UNION ALL
-MATCH (handler)-[c:CONSUMES]->(q:Queue)
-WHERE c.dispatcher IS NOT NULL AND c.pattern IS NOT NULL
-WITH q, c.dispatcher AS dispatcher,
-  count(DISTINCT c.pattern) AS patternCount,
-  collect(DISTINCT c.pattern) AS patterns,
-  collect(DISTINCT handler.id) AS handlerIds,
-  collect(DISTINCT c.evidence) AS evidence
-WHERE patternCount >= 2
-RETURN q.id AS exchangeId,
-  q.name AS exchangeName,
-  'message pattern' AS exchangeType,
-  patterns AS routingKeys,
-  [q.name] AS queueNames,
-  [q.id] + handlerIds AS subjects,
   evidence AS evidence
 ORDER BY exchangeId

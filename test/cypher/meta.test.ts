@@ -23,6 +23,7 @@ describe('cypher/patterns', async () => {
       'dead-letter',
       'exactly-once',
       'fan-out',
+      'message-dispatch',
       'orphan-channels',
       'request-reply',
       'retry',
