@@ -25,7 +25,7 @@ describe('nestjs-microservices over RabbitMQ', () => {
 
   it('names the queues of servers and clients, not the patterns', () => {
     expect(scan.names('Queue')).toEqual(['billing_queue', 'orders_queue', 'orders_queue.dlq']);
-    expect(scan.names('Topic')).toEqual([]);
+    expect(scan.names('Topic')).toEqual(['audit.logged']);
     expect(scan.diagnostics).toEqual([]);
     const orders = scan.node('Queue', 'orders_queue');
     expect(orders.technology).toBe('rabbitmq');
@@ -76,6 +76,17 @@ describe('nestjs-microservices over RabbitMQ', () => {
       decorator: 'MessagePattern',
     });
     expect(scan.node('Handler', 'getOrder').technology).toBe('nestjs-microservices');
+  });
+
+  it('consumes over an unknown transport when no bootstrap serves the controller', () => {
+    const channel = scan.node('Topic', 'audit.logged');
+    expect([channel.technology, channel.properties]).toEqual([
+      'nestjs-microservices',
+      { kind: 'channel', transport: 'unknown' },
+    ]);
+    const consumed = single(scan.edges('CONSUMES', 'record', 'audit.logged'));
+    expect(consumed.properties).toEqual({ pattern: 'audit.logged' });
+    expect(evidenceOf(consumed)).toEqual(['libs/audit/src/audit.controller.ts:7']);
   });
 
   it('reports the patterns as events carried by the queue', () => {
