@@ -137,10 +137,12 @@ describe('nestjs-microservices over Kafka, NATS, MQTT and Redis', () => {
       ['cache.invalidated', 'redis-pubsub', 'channel'],
       ['devices/+/status', 'mqtt', 'topic'],
       ['readings.recorded', 'kafka', 'topic'],
+      ['stock.audited', 'nats', 'subject'],
+      ['stock.changed', 'nats', 'subject'],
       ['thresholds.lookup', 'kafka', 'topic'],
     ]);
-    expect(scan.names('Queue')).toEqual([]);
-    expect(scan.names('Event')).toEqual([]);
+    expect(scan.names('Queue')).toEqual(['stock_queue']);
+    expect(scan.names('Event')).toEqual(['stock.audited']);
   });
 
   it('gives Kafka consumers the group the server really joins, NATS ones their queue group', () => {
@@ -174,8 +176,26 @@ describe('nestjs-microservices over Kafka, NATS, MQTT and Redis', () => {
     );
   });
 
+  it('consumes over every transport of a hybrid app unless the decorator names one', () => {
+    const targets = (handler: string) =>
+      scan
+        .edges('CONSUMES', handler)
+        .map((e) => scan.graph.nodes.find((n) => n.id === e.to))
+        .map((n) => `${n?.technology ?? ''}:${n?.name ?? ''}`)
+        .sort();
+    expect(targets('changed')).toEqual(['nats:stock.changed']);
+    expect(targets('audited')).toEqual(['nats:stock.audited', 'rabbitmq:stock_queue']);
+  });
+
   it('leaves TCP apps out', () => {
-    expect(scan.names('Handler')).toEqual(['acknowledge', 'invalidate', 'record', 'status']);
+    expect(scan.names('Handler')).toEqual([
+      'acknowledge',
+      'audited',
+      'changed',
+      'invalidate',
+      'record',
+      'status',
+    ]);
   });
 });
 
