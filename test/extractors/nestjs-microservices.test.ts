@@ -89,6 +89,10 @@ describe('nestjs-microservices over RabbitMQ', () => {
     expect(evidenceOf(consumed)).toEqual(['libs/audit/src/audit.controller.ts:7']);
   });
 
+  it('leaves out handlers of an HTTP app that connects no transport', () => {
+    expect(scan.names('Handler')).toEqual(['getOrder', 'placeOrder', 'record']);
+  });
+
   it('reports the patterns as events carried by the queue', () => {
     expect(scan.names('Event')).toEqual([
       'invoice.requested',
