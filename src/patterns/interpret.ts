@@ -237,15 +237,17 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
-  if (text(row, 'exchangeType') === 'message pattern') {
-    const by = plural(keys.length, 'message pattern', 'message patterns');
-    return `${text(row, 'exchangeName') ?? ''} is dispatched to handlers by ${by} (${list(keys)})`;
-  }
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
   const by = patterns
     ? plural(keys.length, 'key pattern', 'key patterns')
     : plural(keys.length, 'key', 'keys');
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
+});
+
+const messageDispatch = patternsOnly('content-based-routing', (row) => {
+  const patterns = strings(row, 'patterns');
+  const by = plural(patterns.length, 'message pattern', 'message patterns');
+  return `${text(row, 'queueName') ?? ''} is dispatched to handlers by ${by} (${list(patterns)})`;
 });
 
 const cqrs = patternsOnly('cqrs', (row) => {
@@ -299,7 +301,7 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
-  'message-pattern-routing': contentBasedRouting,
+  'message-dispatch': messageDispatch,
   cqrs,
   saga,
   'message-type-dispatch': messageTypeDispatch,

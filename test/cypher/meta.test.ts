@@ -24,7 +24,7 @@ describe('cypher/patterns', async () => {
       'event-sourcing',
       'exactly-once',
       'fan-out',
-      'message-pattern-routing',
+      'message-dispatch',
       'message-type-dispatch',
       'orphan-channels',
       'read-models',

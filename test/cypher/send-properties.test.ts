@@ -1,4 +1,4 @@
-// exactly-once, request-reply and the routing queries read properties of single edges.
+// exactly-once, request-reply, content-based-routing and message-dispatch read edge properties.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KuzuStore } from '../../src/store/kuzu-store.js';
 import { GraphBuilder } from './graph-builder.js';
@@ -97,14 +97,14 @@ describe('single-edge pattern queries', () => {
     ]);
   });
 
-  test('message-pattern-routing.cypher finds one subscription dispatching by pattern', async () => {
-    expect(await runPattern(store, 'message-pattern-routing')).toEqual([
+  test('message-dispatch.cypher finds one subscription dispatching several patterns', async () => {
+    expect(await runPattern(store, 'message-dispatch')).toEqual([
       {
-        exchangeId: 'queue:rabbitmq:inbox',
-        exchangeName: 'inbox',
-        exchangeType: 'message pattern',
-        routingKeys: ['paid', 'placed'],
-        queueNames: ['inbox'],
+        queueId: 'queue:rabbitmq:inbox',
+        queueName: 'inbox',
+        dispatcher: 'main.ts:8',
+        patterns: ['paid', 'placed'],
+        handlerNames: ['onPaid', 'onPlaced'],
         subjects: [
           'handler:shop:api/src/onPaid.ts:onPaid',
           'handler:shop:api/src/onPlaced.ts:onPlaced',

@@ -25,7 +25,12 @@ describe('nestjs-bull with @nestjs/bull', () => {
     const published = bySource(scan.edges('PUBLISHES', 'media', 'audio'));
     expect(published.map((e) => [e.properties, evidenceOf(e)])).toEqual([
       [
-        { jobName: 'transcode', attempts: 3, retry: 'attempts=3' },
+        {
+          jobName: 'transcode',
+          attempts: 3,
+          backoff: 'fixed 5000ms',
+          retry: 'attempts=3, backoff=fixed 5000ms',
+        },
         ['src/audio/audio.service.ts:11'],
       ],
       [{ jobName: '__default__' }, ['src/audio/audio.service.ts:15']],

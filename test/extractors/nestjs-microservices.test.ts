@@ -25,7 +25,7 @@ describe('nestjs-microservices over RabbitMQ', () => {
 
   it('names the queues of servers and clients, not the patterns', () => {
     expect(scan.names('Queue')).toEqual(['billing_queue', 'orders_queue', 'orders_queue.dlq']);
-    expect(scan.names('Topic')).toEqual([]);
+    expect(scan.names('Topic')).toEqual(['audit.logged']);
     expect(scan.diagnostics).toEqual([]);
     const orders = scan.node('Queue', 'orders_queue');
     expect(orders.technology).toBe('rabbitmq');
@@ -78,6 +78,21 @@ describe('nestjs-microservices over RabbitMQ', () => {
     expect(scan.node('Handler', 'getOrder').technology).toBe('nestjs-microservices');
   });
 
+  it('consumes over an unknown transport when no bootstrap serves the controller', () => {
+    const channel = scan.node('Topic', 'audit.logged');
+    expect([channel.technology, channel.properties]).toEqual([
+      'nestjs-microservices',
+      { kind: 'channel', transport: 'unknown' },
+    ]);
+    const consumed = single(scan.edges('CONSUMES', 'record', 'audit.logged'));
+    expect(consumed.properties).toEqual({ pattern: 'audit.logged' });
+    expect(evidenceOf(consumed)).toEqual(['libs/audit/src/audit.controller.ts:7']);
+  });
+
+  it('leaves out handlers of an HTTP app that connects no transport', () => {
+    expect(scan.names('Handler')).toEqual(['getOrder', 'placeOrder', 'record']);
+  });
+
   it('reports the patterns as events carried by the queue', () => {
     expect(scan.names('Event')).toEqual([
       'invoice.requested',
@@ -126,10 +141,12 @@ describe('nestjs-microservices over Kafka, NATS, MQTT and Redis', () => {
       ['cache.invalidated', 'redis-pubsub', 'channel'],
       ['devices/+/status', 'mqtt', 'topic'],
       ['readings.recorded', 'kafka', 'topic'],
+      ['stock.audited', 'nats', 'subject'],
+      ['stock.changed', 'nats', 'subject'],
       ['thresholds.lookup', 'kafka', 'topic'],
     ]);
-    expect(scan.names('Queue')).toEqual([]);
-    expect(scan.names('Event')).toEqual([]);
+    expect(scan.names('Queue')).toEqual(['stock_queue']);
+    expect(scan.names('Event')).toEqual(['stock.audited']);
   });
 
   it('gives Kafka consumers the group the server really joins, NATS ones their queue group', () => {
@@ -163,8 +180,26 @@ describe('nestjs-microservices over Kafka, NATS, MQTT and Redis', () => {
     );
   });
 
+  it('consumes over every transport of a hybrid app unless the decorator names one', () => {
+    const targets = (handler: string) =>
+      scan
+        .edges('CONSUMES', handler)
+        .map((e) => scan.graph.nodes.find((n) => n.id === e.to))
+        .map((n) => `${n?.technology ?? ''}:${n?.name ?? ''}`)
+        .sort();
+    expect(targets('changed')).toEqual(['nats:stock.changed']);
+    expect(targets('audited')).toEqual(['nats:stock.audited', 'rabbitmq:stock_queue']);
+  });
+
   it('leaves TCP apps out', () => {
-    expect(scan.names('Handler')).toEqual(['acknowledge', 'invalidate', 'record', 'status']);
+    expect(scan.names('Handler')).toEqual([
+      'acknowledge',
+      'audited',
+      'changed',
+      'invalidate',
+      'record',
+      'status',
+    ]);
   });
 });
 

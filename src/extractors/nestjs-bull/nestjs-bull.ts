@@ -187,11 +187,27 @@ function sendOptions(file: TsFile, options: Node | undefined): Properties {
   const delay = file.resolver.literalOf(fields.get('delay'));
   if (typeof delay === 'number') properties.delayMs = delay;
   const attempts = file.resolver.literalOf(fields.get('attempts'));
-  if (typeof attempts === 'number') {
-    properties.attempts = attempts;
-    properties.retry = `attempts=${String(attempts)}`;
-  }
+  if (typeof attempts === 'number') properties.attempts = attempts;
+  const backoff = backoffOf(file, fields.get('backoff'));
+  if (backoff !== undefined) properties.backoff = backoff;
+  const retry = [
+    typeof attempts === 'number' ? `attempts=${String(attempts)}` : undefined,
+    backoff !== undefined ? `backoff=${backoff}` : undefined,
+  ].filter((part) => part !== undefined);
+  if (retry.length > 0) properties.retry = retry.join(', ');
   return properties;
+}
+
+/** `backoff: 1000` is a fixed delay; `{ type: 'exponential', delay: 1000 }` names its type. */
+function backoffOf(file: TsFile, backoff: Node | undefined): string | undefined {
+  if (!backoff) return undefined;
+  const fixed = file.resolver.literalOf(backoff);
+  if (typeof fixed === 'number') return `fixed ${String(fixed)}ms`;
+  const fields = file.resolver.objectProperties(backoff);
+  const type = file.resolver.literalOf(fields.get('type'));
+  const delay = file.resolver.literalOf(fields.get('delay'));
+  if (type === undefined) return undefined;
+  return typeof delay === 'number' ? `${String(type)} ${String(delay)}ms` : String(type);
 }
 
 /** add('name', data) names its job; add(data) does not. */

@@ -60,6 +60,8 @@ export const nestjsMicroservicesExtractor: Extractor<TsFile> = {
   imports: [MODULE],
   prefilter: [
     MODULE,
+    // Every bootstrap, so that controllers of HTTP-only apps are known to take no messages.
+    'NestFactory',
     'createMicroservice',
     'connectMicroservice',
     'ClientsModule',

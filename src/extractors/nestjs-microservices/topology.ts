@@ -63,6 +63,10 @@ function build(file: TsFile, project: Project): Topology {
       const method = callee.getName();
       if (method === 'createMicroservice' || method === 'connectMicroservice') {
         topology.bootstraps.push(bootstrap(file, call, method));
+      } else if (method === 'create' && callee.getExpression().getText() === 'NestFactory') {
+        // An HTTP app: its controllers take no messages unless a transport is connected.
+        const module = classOf(file, call.getArguments()[0]);
+        topology.bootstraps.push({ call, module, transport: undefined });
       } else if (method === 'register' || method === 'registerAsync') {
         if (callee.getExpression().getText() !== 'ClientsModule') continue;
         for (const registration of registrations(file, call, method === 'registerAsync')) {
