@@ -152,7 +152,7 @@ function start(
   workflows: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
   const [workflowNode, optionsNode] = call.getArguments();
-  if (!workflowNode) return [];
+  if (!workflowNode || Node.isSpreadElement(workflowNode)) return [];
   const workflow = workflowName(file, workflowNode);
   const options = file.resolver.objectProperties(optionsNode);
   const evidence = evidenceOf(file, call);
