@@ -8,8 +8,11 @@ describe('cron libraries', () => {
     const scan = await scanFixture('cron-library-jobs', LIBRARIES);
     expect(scan.names('Job')).toEqual([
       'closeLedger',
+      'compact-db',
       'launchPromo',
       'nightly-warm',
+      'openWindow',
+      'rotate-logs',
       'sendReminders',
       'session-purge',
       'snapshotJob',
@@ -32,6 +35,14 @@ describe('cron libraries', () => {
         at: ['src/jobs/ledger.ts:4'],
       },
       {
+        // One schedule per element of the list the loop walks.
+        job: 'compact-db',
+        schedule: '0 5 1 * *',
+        scheduleKind: 'cron',
+        scheduler: 'croner',
+        at: ['src/jobs/maintenance.js:19'],
+      },
+      {
         job: 'launchPromo',
         schedule: 'new Date(2030, 0, 1)',
         scheduleKind: 'date',
@@ -44,6 +55,20 @@ describe('cron libraries', () => {
         scheduleKind: 'cron',
         scheduler: 'toad-scheduler',
         at: ['src/jobs/sessions.ts:14'],
+      },
+      {
+        // A pattern known only at run time: no kind is claimed.
+        job: 'openWindow',
+        schedule: 'setting.pattern',
+        scheduler: 'croner',
+        at: ['src/jobs/maintenance.js:25'],
+      },
+      {
+        job: 'rotate-logs',
+        schedule: '30 4 * * 0',
+        scheduleKind: 'cron',
+        scheduler: 'croner',
+        at: ['src/jobs/maintenance.js:19'],
       },
       {
         job: 'sendReminders',
@@ -85,11 +110,11 @@ describe('cron libraries', () => {
       },
     ]);
     expect(scan.graph.nodes.filter((n) => n.label === 'Job').map((n) => n.technology)).toEqual(
-      Array(8).fill('cron-library'),
+      Array(11).fill('cron-library'),
     );
   });
 
-  it('ignores run-time computations, cancellations, timers and a local CronJob class', async () => {
+  it('ignores run-time computations, pattern checks, cancellations, timers and a local CronJob class', async () => {
     const scan = await scanFixture('cron-library-negative', LIBRARIES);
     expect(scan.graph.nodes).toEqual([]);
     expect(scan.graph.edges).toEqual([]);

@@ -9,14 +9,21 @@ describe('inngest', () => {
       .filter((e) => e.type !== 'CONTAINS')
       .map((e) => [e.type, name(e.from), name(e.to), ...evidenceOf(e)].join(' '))
       .sort();
-    expect(rows).toEqual([
-      'CONSUMES import-contacts app/contact.added src/functions/onboarding.ts:20',
-      'CONSUMES send-welcome app/user.signed_up src/functions/onboarding.ts:5',
-      'CONSUMES weekly-digest app/digest.requested src/functions/onboarding.ts:14',
-      'PUBLISHES send-welcome app/welcome.sent src/functions/onboarding.ts:8',
-      'PUBLISHES signup-flows app/user.signed_up src/app/signup.ts:5',
-      'SCHEDULES signup-flows weekly-digest src/functions/onboarding.ts:14',
-    ]);
+    expect(rows).toEqual(
+      [
+        'CONSUMES import-contacts app/contact.added src/functions/onboarding.ts:20',
+        'CONSUMES send-welcome app/user.signed_up src/functions/onboarding.ts:5',
+        'CONSUMES weekly-digest app/digest.requested src/functions/onboarding.ts:14',
+        'PUBLISHES send-welcome app/welcome.sent src/functions/onboarding.ts:8',
+        'PUBLISHES signup-flows app/user.signed_up src/app/signup.ts:5',
+        'SCHEDULES signup-flows weekly-digest src/functions/onboarding.ts:14',
+        // A client typed under an alias, with names known only at run time.
+        'CONSUMES job.id job.eventName src/jobs/provider.ts:13',
+        'PUBLISHES signup-flows name src/jobs/provider.ts:17',
+      ].sort(),
+    );
+    expect(scan.node('Job', 'job.id').properties).toEqual({ dynamic: true, expression: 'job.id' });
+    expect(scan.node('Topic', 'name').properties).toMatchObject({ dynamic: true });
     expect(scan.node('Job', 'send-welcome').properties).toEqual({
       maxRetries: 4,
       retry: 'retries=4',

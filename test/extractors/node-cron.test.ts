@@ -15,13 +15,22 @@ describe('node-cron', () => {
       schedule: edge.properties.schedule,
       at: edge.evidence.map((e) => `${e.file}:${String(e.line)}`),
     }));
-    expect(rows.sort((a, b) => String(a.job).localeCompare(String(b.job)))).toEqual([
+    expect(
+      rows.sort(
+        (a, b) => String(a.job).localeCompare(String(b.job)) || a.at[0]!.localeCompare(b.at[0]!),
+      ),
+    ).toEqual([
+      // One schedule per element of the list the loop walks.
+      { job: 'cleanupSessions', schedule: '0 1 * * *', at: ['src/nightly.ts:10'] },
       { job: 'cleanupSessions', schedule: '*/5 * * * *', at: ['src/schedules.ts:6'] },
       { job: 'digestTask', schedule: '0 8 * * 1', at: ['src/schedules.ts:9'] },
+      { job: 'rotateKeys', schedule: '0 2 * * *', at: ['src/nightly.ts:10'] },
       { job: 'rotateKeys', schedule: '0 3 * * *', at: ['src/schedules.ts:7'] },
       { job: 'sendInvoices', schedule: '0 0 1 * *', at: ['src/legacy.js:7'] },
     ]);
-    const edge = scan.edges('SCHEDULES', 'maintenance', 'rotateKeys')[0];
+    const edge = scan
+      .edges('SCHEDULES', 'maintenance', 'rotateKeys')
+      .find((e) => e.properties.schedule === '0 3 * * *');
     // The schedule and its timezone belong to the schedule() call; the job may have others.
     expect(edge?.properties).toEqual({
       schedule: '0 3 * * *',

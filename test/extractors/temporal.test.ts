@@ -11,6 +11,8 @@ describe('temporal', () => {
       .sort();
     expect(rows).toEqual([
       'CONSUMES fulfilment worker fulfilment src/worker.ts:7',
+      // The queue a worker factory is called with.
+      'CONSUMES reports worker reports src/reports-worker.ts:8',
       // A workflow starting a child workflow is the one enqueuing it.
       'ENQUEUES fulfilment placeOrder src/client.ts:7',
       'ENQUEUES placeOrder shipOrder src/workflows.ts:16',
@@ -28,7 +30,7 @@ describe('temporal', () => {
       scheduler: 'temporal',
       timezone: 'UTC',
     });
-    expect(scan.edges('CONSUMES')[0]?.properties).toEqual({ concurrency: 20 });
+    expect(scan.edges('CONSUMES', 'fulfilment worker')[0]?.properties).toEqual({ concurrency: 20 });
     const retry = 'maximumAttempts=5, initialInterval=2s, backoffCoefficient=2';
     expect(scan.node('Job', 'placeOrder').properties).toEqual({ retry });
     expect(evidenceOf(scan.node('Job', 'shipOrder'))).toEqual([

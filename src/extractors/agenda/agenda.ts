@@ -60,7 +60,7 @@ function define(file: TsFile, call: CallExpression, jobs: Map<Node, NodeRef>): G
   const args = call.getArguments();
   const [nameNode] = args;
   const handler = args[args.length - 1];
-  if (!nameNode || !handler || args.length < 2) return [];
+  if (!nameNode || !handler || args.length < 2 || Node.isSpreadElement(nameNode)) return [];
   const name = file.resolver.resolveName(nameNode);
   const properties: Properties = nameProperties(name);
   const options = args.length >= 3 ? file.resolver.objectProperties(args[1]) : new Map();
@@ -93,7 +93,7 @@ function run(
   const args = call.getArguments();
   const [first, second] = args;
   const namesNode = method === 'now' ? first : second;
-  if (!namesNode) return [];
+  if (!namesNode || Node.isSpreadElement(namesNode)) return [];
   const evidence = evidenceOf(file, call);
   const from = publisherOf(file, call, jobs);
   return namesOf(file, namesNode).flatMap((name) => {

@@ -14,6 +14,8 @@ import {
   holderName,
   intervalText,
   looksLikeCron,
+  isEmptyFunction,
+  loopElements,
   scheduleRecords,
   taskName,
   type Schedule,
@@ -64,12 +66,14 @@ function extract(file: TsFile): GraphRecord[] {
 function cronOrDate(file: TsFile, node: Node, scheduler: string): Schedule {
   const resolved = file.resolver.resolveName(node);
   const constant = strip(file.resolver.constantNode(node));
-  const isDate =
-    Node.isNewExpression(constant) ||
-    Node.isNumericLiteral(constant) ||
-    (!resolved.dynamic && !looksLikeCron(resolved.name));
-  const schedule = resolved.dynamic ? compactText(node) : resolved.name;
-  return { schedule, scheduleKind: isDate ? 'date' : 'cron', scheduler };
+  // An empty string is a placeholder the value replaces at run time, not a schedule.
+  const known = !resolved.dynamic && resolved.name !== '';
+  const schedule = known ? resolved.name : compactText(node);
+  if (Node.isNewExpression(constant) || Node.isNumericLiteral(constant))
+    return { schedule, scheduleKind: 'date', scheduler };
+  // A pattern known only at run time may be a cron expression or a date.
+  if (!known) return { schedule, scheduler };
+  return { schedule, scheduleKind: looksLikeCron(schedule) ? 'cron' : 'date', scheduler };
 }
 
 function timezoneOf(file: TsFile, node: Node | undefined): string | undefined {
@@ -94,7 +98,18 @@ function cronJob(
   tokens: string,
   isNew: boolean,
 ): GraphRecord[] {
-  const args = call.getArguments();
+  return loopElements(file, call).flatMap((element) =>
+    cronJobOf(file, call, tokens, isNew, call.getArguments().map(element)),
+  );
+}
+
+function cronJobOf(
+  file: TsFile,
+  call: NewExpression | CallExpression,
+  tokens: string,
+  isNew: boolean,
+  args: Node[],
+): GraphRecord[] {
   let cronTime: Node | undefined;
   let onTick: Node | undefined;
   let timezone: Node | undefined;
@@ -109,7 +124,7 @@ function cronJob(
   } else {
     return [];
   }
-  if (!cronTime || !onTick) return [];
+  if (!cronTime || !onTick || isEmptyFunction(file, onTick)) return [];
   const schedule = withTimezone(cronOrDate(file, cronTime, 'cron'), timezoneOf(file, timezone));
   const name = taskName(file, call, onTick) ?? `cron ${schedule.schedule}`;
   return scheduleRecords(file, call, name, schedule);
@@ -123,11 +138,20 @@ function cronJob(
  * https://github.com/node-schedule/node-schedule#usage
  */
 function scheduleJob(file: TsFile, call: CallExpression | NewExpression): GraphRecord[] {
-  const args = call.getArguments();
+  return loopElements(file, call).flatMap((element) =>
+    scheduleJobOf(file, call, call.getArguments().map(element)),
+  );
+}
+
+function scheduleJobOf(
+  file: TsFile,
+  call: CallExpression | NewExpression,
+  args: Node[],
+): GraphRecord[] {
   const named = args.length >= 3;
   const spec = named ? args[1] : args[0];
   const callback = named ? args[2] : args[1];
-  if (!spec || !callback) return [];
+  if (!spec || !callback || isEmptyFunction(file, callback)) return [];
   const given = named && args[0] ? file.resolver.literalOf(args[0]) : undefined;
   const schedule = recurrence(file, spec);
   const name =
@@ -181,20 +205,28 @@ function recurrenceRule(file: TsFile, spec: Node, created: NewExpression): Sched
  * run times (nextRun), so it schedules nothing. https://croner.56k.guru/usage/basics/
  */
 function croner(file: TsFile, call: CallExpression | NewExpression): GraphRecord[] {
-  const [pattern, second, third] = call.getArguments();
-  const fn = third ?? second;
-  if (!pattern || !fn || !file.resolver.functionOf(fn)) return [];
-  const options = third ? file.resolver.objectProperties(second) : new Map<string, Node>();
-  const given = file.resolver.literalOf(options.get('name'));
-  const schedule = withTimezone(
-    cronOrDate(file, pattern, 'croner'),
-    timezoneOf(file, options.get('timezone')),
-  );
-  const name =
-    (typeof given === 'string' ? given : undefined) ??
-    taskName(file, call, fn) ??
-    `croner ${schedule.schedule}`;
-  return scheduleRecords(file, call, name, schedule);
+  return loopElements(file, call).flatMap((element) => {
+    const [pattern, second, third] = call.getArguments().map((arg) => element(arg));
+    // Cron(pattern, options, fn) or Cron(pattern, fn); Cron(pattern, options) has no task.
+    const fn = third ?? second;
+    if (!pattern || !fn || (!third && !file.resolver.functionOf(fn))) return [];
+    if (isEmptyFunction(file, fn)) return [];
+    const options = third ? file.resolver.objectProperties(second) : new Map<string, Node>();
+    const option = (key: string) => {
+      const value = options.get(key);
+      return value ? element(value) : undefined;
+    };
+    const given = file.resolver.literalOf(option('name'));
+    const schedule = withTimezone(
+      cronOrDate(file, pattern, 'croner'),
+      timezoneOf(file, option('timezone')),
+    );
+    const name =
+      (typeof given === 'string' ? given : undefined) ??
+      taskName(file, call, fn) ??
+      `croner ${schedule.schedule}`;
+    return scheduleRecords(file, call, name, schedule);
+  });
 }
 
 // ---- toad-scheduler ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // What every cron library extractor shares: how a scheduled task is named and how one
 // schedule becomes a Job with a SCHEDULES edge from the service, so that node-cron, cron,
 // node-schedule, croner and toad-scheduler report alike.
-import { Node, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import {
   edgeRecord,
   nodeRecord,
@@ -18,7 +18,8 @@ const TECHNOLOGY = 'cron-library';
 export interface Schedule {
   /** The schedule as written: a cron expression, `every 20s`, a date expression. */
   schedule: string;
-  scheduleKind: 'cron' | 'interval' | 'date';
+  /** Left out when the pattern is known only at run time (a cron expression or a date). */
+  scheduleKind?: 'cron' | 'interval' | 'date';
   /** The library: node-cron, cron, node-schedule, croner, toad-scheduler. */
   scheduler: string;
   timezone?: string;
@@ -35,11 +36,9 @@ export function scheduleRecords(
   name: string,
   schedule: Schedule,
 ): GraphRecord[] {
-  const properties: Properties = {
-    schedule: schedule.schedule,
-    scheduleKind: schedule.scheduleKind,
-    scheduler: schedule.scheduler,
-  };
+  const properties: Properties = { schedule: schedule.schedule };
+  if (schedule.scheduleKind !== undefined) properties.scheduleKind = schedule.scheduleKind;
+  properties.scheduler = schedule.scheduler;
   if (schedule.timezone !== undefined) properties.timezone = schedule.timezone;
   const evidence = evidenceOf(file, at);
   const job = ref.job(file.input.repository, TECHNOLOGY, name);
@@ -93,6 +92,38 @@ function singleCall(body: Node): CallExpression | undefined {
   if (!expression) return undefined;
   const inner = strip(expression);
   return Node.isCallExpression(inner) ? inner : undefined;
+}
+
+/** `() => {}`: a schedule made only to check its pattern (then stopped) runs nothing. */
+export function isEmptyFunction(file: TsFile, node: Node): boolean {
+  const fn = file.resolver.functionOf(node);
+  if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return false;
+  const body = fn.getBody();
+  return Node.isBlock(body) && body.getStatements().length === 0;
+}
+
+/**
+ * A schedule made in `for (const job of JOBS)` over a constant list of object literals is one
+ * schedule per element: `job.interval` reads that element's `interval`. Elsewhere the
+ * arguments stand as written.
+ */
+export function loopElements(file: TsFile, call: Node): ((node: Node) => Node)[] {
+  const loop = call.getFirstAncestorByKind(SyntaxKind.ForOfStatement);
+  const declaration = loop
+    ?.getInitializer()
+    .getFirstDescendantByKind(SyntaxKind.VariableDeclaration);
+  const list = loop ? file.resolver.constantNode(loop.getExpression()) : undefined;
+  const variable = declaration?.getName();
+  if (!list || !Node.isArrayLiteralExpression(list) || variable === undefined) return [(n) => n];
+  return list.getElements().map((element) => {
+    const fields = file.resolver.objectProperties(element);
+    return (node: Node) => {
+      const stripped = strip(node);
+      if (!Node.isPropertyAccessExpression(stripped)) return node;
+      if (stripped.getExpression().getText() !== variable) return node;
+      return fields.get(stripped.getName()) ?? node;
+    };
+  });
 }
 
 /** `every 20s` for whole seconds, `every 1500ms` otherwise. */

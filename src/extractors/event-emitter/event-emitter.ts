@@ -75,7 +75,7 @@ function listen(
   const args = call.getArguments();
   const [eventNode] = args;
   const listener = method === 'many' ? args[2] : args[1];
-  if (!eventNode || !listener) return [];
+  if (!eventNode || !listener || Node.isSpreadElement(eventNode)) return [];
   const event = file.resolver.resolveName(eventNode);
   if (BOOKKEEPING.has(event.name)) return [];
   const fn = file.resolver.functionOf(listener);
@@ -96,7 +96,7 @@ function emit(
   handlers: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
   const [eventNode] = call.getArguments();
-  if (!eventNode) return [];
+  if (!eventNode || Node.isSpreadElement(eventNode)) return [];
   return publishTargets(file, [eventNode], call, handlers).flatMap((target) => {
     const [event] = target.names as [ResolvedName];
     if (BOOKKEEPING.has(event.name)) return [];

@@ -225,7 +225,7 @@ function addJob(
   const args = call.getArguments();
   const identifier = quick ? args[1] : args[0];
   const spec = quick ? args[3] : args[2];
-  if (!identifier) return [];
+  if (!identifier || Node.isSpreadElement(identifier)) return [];
   const properties = specOf(file, spec);
   return publishTargets(file, [identifier], call, tasks).flatMap((target) => {
     const [name] = target.names as [ResolvedName];

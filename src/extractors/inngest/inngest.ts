@@ -49,13 +49,18 @@ function extract(file: TsFile): GraphRecord[] {
     }
     if (method !== 'createFunction' && method !== 'send') continue;
     const origin = file.resolver.traceOrigin(callee.getExpression());
-    if (origin?.module !== 'inngest' || !originTokens(origin).includes('new')) continue;
+    // A client made here (`new Inngest()`) or typed as one (`private client: Inngest`).
+    if (origin?.module !== 'inngest' || !isClient(originTokens(origin))) continue;
     if (method === 'createFunction') records.push(...createFunction(file, call, functions));
     else sends.push(call);
   }
   for (const call of sends) records.push(...send(file, call, functions));
   debug('%s: %d records', file.input.path, records.length);
   return records;
+}
+
+function isClient(tokens: string[]): boolean {
+  return tokens.includes('new') || tokens.some((token) => token.startsWith('type '));
 }
 
 /**

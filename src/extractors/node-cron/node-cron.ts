@@ -1,11 +1,17 @@
 // node-cron schedules: cron.schedule(expression, task, { timezone }).
 import createDebug from 'debug';
-import { SyntaxKind, type CallExpression } from 'ts-morph';
+import { SyntaxKind, type CallExpression, type Node } from 'ts-morph';
 import type { GraphRecord } from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
 import { originTokens } from '../../lang/typescript/resolve.js';
-import { scheduleRecords, taskName, type Schedule } from '../cron-library/schedules.js';
+import {
+  isEmptyFunction,
+  loopElements,
+  scheduleRecords,
+  taskName,
+  type Schedule,
+} from '../cron-library/schedules.js';
 
 const debug = createDebug('eventgraph:extract:node-cron');
 
@@ -36,8 +42,20 @@ function extract(file: TsFile): GraphRecord[] {
 }
 
 function schedule(file: TsFile, call: CallExpression): GraphRecord[] {
-  const [expressionNode, task, options] = call.getArguments();
-  if (!expressionNode || !task) return [];
+  return loopElements(file, call).flatMap((element) => {
+    const [expressionNode, task, options] = call.getArguments().map(element);
+    return scheduleOf(file, call, expressionNode, task, options);
+  });
+}
+
+function scheduleOf(
+  file: TsFile,
+  call: CallExpression,
+  expressionNode: Node | undefined,
+  task: Node | undefined,
+  options: Node | undefined,
+): GraphRecord[] {
+  if (!expressionNode || !task || isEmptyFunction(file, task)) return [];
   const expression = file.resolver.resolveName(expressionNode).name;
   const name = taskName(file, call, task) ?? `node-cron ${expression}`;
   const found: Schedule = { schedule: expression, scheduleKind: 'cron', scheduler: 'node-cron' };

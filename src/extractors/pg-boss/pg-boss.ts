@@ -81,7 +81,7 @@ function send(
 ): GraphRecord[] {
   const args = call.getArguments();
   const [first] = args;
-  if (!first) return [];
+  if (!first || Node.isSpreadElement(first)) return [];
   const request = file.resolver.objectProperties(first);
   const nameNode = request.get('name') ?? first;
   const options = request.has('name') ? request.get('options') : args[2];
@@ -187,7 +187,7 @@ function deadLetter(
 /** createQueue(name, { retryLimit, deadLetter, policy }): the queue and its dead-letter queue. */
 function queue(file: TsFile, call: CallExpression): GraphRecord[] {
   const [nameNode, options] = call.getArguments();
-  if (!nameNode) return [];
+  if (!nameNode || Node.isSpreadElement(nameNode)) return [];
   const name = file.resolver.resolveName(nameNode);
   const evidence = evidenceOf(file, call);
   const fields = file.resolver.objectProperties(options);
@@ -205,7 +205,7 @@ function queue(file: TsFile, call: CallExpression): GraphRecord[] {
 /** schedule(name, cron, data, { tz }): a job of the queue on a cron. */
 function schedule(file: TsFile, call: CallExpression): GraphRecord[] {
   const [nameNode, cronNode, , options] = call.getArguments();
-  if (!nameNode || !cronNode) return [];
+  if (!nameNode || !cronNode || Node.isSpreadElement(nameNode)) return [];
   const name = file.resolver.resolveName(nameNode);
   const cron = file.resolver.resolveName(cronNode);
   const evidence = evidenceOf(file, call);
@@ -253,7 +253,7 @@ function work(
   const args = call.getArguments();
   const [nameNode] = args;
   const handler = args[args.length - 1];
-  if (!nameNode || !handler || args.length < 2) return [];
+  if (!nameNode || !handler || args.length < 2 || Node.isSpreadElement(nameNode)) return [];
   const queue = file.resolver.resolveName(nameNode);
   const fields =
     args.length >= 3 ? file.resolver.objectProperties(args[1]) : new Map<string, Node>();

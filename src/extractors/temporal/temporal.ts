@@ -152,7 +152,7 @@ function start(
   workflows: ReadonlyMap<Node, NodeRef>,
 ): GraphRecord[] {
   const [workflowNode, optionsNode] = call.getArguments();
-  if (!workflowNode) return [];
+  if (!workflowNode || Node.isSpreadElement(workflowNode)) return [];
   const workflow = workflowName(file, workflowNode);
   const options = file.resolver.objectProperties(optionsNode);
   const evidence = evidenceOf(file, call);
@@ -254,8 +254,6 @@ function worker(file: TsFile, call: CallExpression, names: HandlerNames): GraphR
   const options = file.resolver.objectProperties(call.getArguments()[0]);
   const queueNode = options.get('taskQueue');
   if (!queueNode) return [];
-  const queue = file.resolver.resolveName(queueNode);
-  const { ref: handler, name } = names.handler(call, call, `${queue.name} worker`);
   const properties: Properties = {};
   for (const key of [
     'maxConcurrentActivityTaskExecutions',
@@ -265,18 +263,24 @@ function worker(file: TsFile, call: CallExpression, names: HandlerNames): GraphR
     if (typeof value === 'number')
       properties.concurrency = Math.max(value, Number(properties.concurrency ?? 0));
   }
-  const evidence = evidenceOf(file, call);
-  return [
-    nodeRecord(handler, { name, technology: TECHNOLOGY, properties }, evidence),
-    channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence),
-    edgeRecord(
-      'CONSUMES',
-      handler,
-      queueRef(queue),
-      { technology: TECHNOLOGY, properties },
-      evidence,
-    ),
-  ];
+  // A worker factory taking the task queue as a parameter: one worker per call of it.
+  return file.resolver.nameSites([queueNode]).flatMap((site) => {
+    const [queue] = site.names as [ResolvedName];
+    const at = site.site ?? call;
+    const { ref: handler, name } = names.handler(at, at, `${queue.name} worker`);
+    const evidence = evidenceOf(file, at);
+    return [
+      nodeRecord(handler, { name, technology: TECHNOLOGY, properties }, evidence),
+      channelRecord('Queue', 'queue', TECHNOLOGY, queue, evidence),
+      edgeRecord(
+        'CONSUMES',
+        handler,
+        queueRef(queue),
+        { technology: TECHNOLOGY, properties },
+        evidence,
+      ),
+    ];
+  });
 }
 
 function nameProps(name: ResolvedName): Properties {
