@@ -141,7 +141,11 @@ function nodeId(node: NodeRef, services: ServiceMap): string {
       return services.serviceIdOf(node.of.file);
     case 'Topic':
     case 'Queue':
-      return `${node.label.toLowerCase()}:${node.technology}:${node.name}`;
+      // An in-process bus ends at its process: the same event name in two repositories is
+      // two channels, where a Kafka topic of one name is one.
+      return node.technology === 'in-process'
+        ? `${node.label.toLowerCase()}:in-process:${services.repositoryName}:${node.name}`
+        : `${node.label.toLowerCase()}:${node.technology}:${node.name}`;
     case 'Handler':
       return `handler:${node.repository}:${node.file}:${node.name}`;
     case 'Job':
@@ -241,7 +245,7 @@ class ServiceMap {
   private readonly roots: { directory: string; name: string; manifest: Manifest | null }[];
 
   constructor(
-    private readonly repository: string,
+    readonly repositoryName: string,
     manifests: readonly Manifest[],
   ) {
     const byDirectory = new Map<
@@ -251,7 +255,7 @@ class ServiceMap {
     for (const manifest of [...manifests].sort((a, b) => compare(a.path, b.path))) {
       const current = byDirectory.get(manifest.directory);
       if (current?.manifest?.name) continue;
-      const fallback = manifest.directory ? path.posix.basename(manifest.directory) : repository;
+      const fallback = manifest.directory ? path.posix.basename(manifest.directory) : repositoryName;
       byDirectory.set(manifest.directory, {
         directory: manifest.directory,
         name: manifest.name ?? current?.name ?? fallback,
@@ -259,7 +263,7 @@ class ServiceMap {
       });
     }
     if (!byDirectory.has(''))
-      byDirectory.set('', { directory: '', name: repository, manifest: null });
+      byDirectory.set('', { directory: '', name: repositoryName, manifest: null });
     this.roots = [...byDirectory.values()].sort((a, b) => b.directory.length - a.directory.length);
   }
 
@@ -270,15 +274,15 @@ class ServiceMap {
   }
 
   serviceIdOf(file: string): string {
-    return `service:${this.repository}:${this.rootOf(file).directory || '.'}`;
+    return `service:${this.repositoryName}:${this.rootOf(file).directory || '.'}`;
   }
 
   serviceNode(id: string, fallbackEvidence: Evidence): GraphNode {
-    const root = this.roots.find((r) => `service:${this.repository}:${r.directory || '.'}` === id);
+    const root = this.roots.find((r) => `service:${this.repositoryName}:${r.directory || '.'}` === id);
     if (!root) throw new Error(`unknown service ${id}`);
     const manifest = root.manifest;
     const evidence: Evidence = manifest
-      ? { repository: this.repository, file: manifest.path, line: 1 }
+      ? { repository: this.repositoryName, file: manifest.path, line: 1 }
       : fallbackEvidence;
     const properties: Properties = { path: root.directory || '.' };
     if (manifest) {
@@ -290,7 +294,7 @@ class ServiceMap {
       label: 'Service',
       name: root.name,
       technology: null,
-      repository: this.repository,
+      repository: this.repositoryName,
       service: null,
       properties,
       evidence: [evidence],
