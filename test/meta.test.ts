@@ -14,6 +14,7 @@ describe('registered extractors', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
       'amqplib',
       'apscheduler',
+      'arq',
       'bullmq',
       'celery',
       'confluent-kafka',

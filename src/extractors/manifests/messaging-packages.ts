@@ -38,7 +38,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@temporalio/worker',
   'inngest',
   // PyPI (normalised names)
-  'arq',
   'taskiq',
   'django-q',
   'django-q2',

@@ -47,6 +47,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'dramatiq',
   'apscheduler',
   'huey',
+  'arq',
   'os',
   'typing',
   'datetime',

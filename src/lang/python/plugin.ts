@@ -1,6 +1,7 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
+import { arqExtractor } from '../../extractors/arq/arq.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
@@ -15,6 +16,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
     apschedulerExtractor,
+    arqExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
     dramatiqExtractor,
