@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'bullmq',
       'celery',
       'confluent-kafka',
+      'django-q',
       'dramatiq',
       'huey',
       'kafka-python',

@@ -39,8 +39,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'inngest',
   // PyPI (normalised names)
   'taskiq',
-  'django-q',
-  'django-q2',
   'aiokafka',
   'faust',
   'faust-streaming',

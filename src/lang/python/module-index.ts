@@ -48,6 +48,7 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'apscheduler',
   'huey',
   'arq',
+  'django_q',
   'os',
   'typing',
   'datetime',

@@ -3,6 +3,7 @@ import type { LanguagePlugin } from '../../extractors/contract.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { arqExtractor } from '../../extractors/arq/arq.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { djangoQExtractor } from '../../extractors/django-q/django-q.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
@@ -19,6 +20,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     arqExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
+    djangoQExtractor,
     dramatiqExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
