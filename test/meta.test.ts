@@ -27,6 +27,7 @@ describe('registered extractors', () => {
       'pika',
       'python-schedule',
       'rq',
+      'taskiq',
     ]);
   });
 

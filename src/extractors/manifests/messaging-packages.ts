@@ -38,7 +38,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   '@temporalio/worker',
   'inngest',
   // PyPI (normalised names)
-  'taskiq',
   'aiokafka',
   'faust',
   'faust-streaming',

@@ -11,6 +11,7 @@ import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
+import { taskiqExtractor } from '../../extractors/taskiq/taskiq.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
@@ -27,5 +28,6 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     pikaExtractor,
     pythonScheduleExtractor,
     rqExtractor,
+    taskiqExtractor,
   ],
 };
