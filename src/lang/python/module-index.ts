@@ -56,6 +56,14 @@ const EXTERNAL_TOP_LEVEL = new Set([
   'typing',
   'datetime',
   'functools',
+  'redis',
+  'blinker',
+  'pyee',
+  'django',
+  'dataclasses',
+  'pydantic',
+  'json',
+  'eventsourcing',
 ]);
 
 export class PythonProject {

@@ -12,6 +12,10 @@ import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
 import { taskiqExtractor } from '../../extractors/taskiq/taskiq.js';
+import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
+import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
+import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
+import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
@@ -29,5 +33,9 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     pythonScheduleExtractor,
     rqExtractor,
     taskiqExtractor,
+    eventsourcingExtractor,
+    postgresNotifyPyExtractor,
+    pythonBusExtractor,
+    redisPyExtractor,
   ],
 };
