@@ -16,6 +16,7 @@ describe('registered extractors', () => {
       'amqp-connection-manager',
       'amqplib',
       'apscheduler',
+      'arq',
       'aws-sdk',
       'azure-event-hubs',
       'azure-service-bus',
@@ -26,6 +27,7 @@ describe('registered extractors', () => {
       'cloudformation',
       'confluent-kafka',
       'cron-library',
+      'django-q',
       'docker-compose',
       'dramatiq',
       'event-emitter',
@@ -57,6 +59,7 @@ describe('registered extractors', () => {
       'redis',
       'redis-py',
       'rq',
+      'taskiq',
       'temporal',
       'terraform',
     ]);

@@ -24,7 +24,11 @@ describe('rq', () => {
     expect(evidenceOf(single(scan.edges('CONSUMES', 'send_receipt', 'emails')))).toEqual([
       'shop/tasks.py:7',
     ]);
-    expect(scan.node('Job', 'build_report').properties).toEqual({ timeout: 600, queue: 'reports' });
+    expect(scan.node('Job', 'build_report').properties).toEqual({
+      timeout: 600,
+      progress: true,
+      queue: 'reports',
+    });
     expect(scan.node('Queue', 'reports').properties).toEqual({
       kind: 'queue',
       override: 'REPORTS_QUEUE',
@@ -38,7 +42,7 @@ describe('rq', () => {
     ]);
     // An undecorated function runs from the queue it is put on.
     expect(evidenceOf(single(scan.edges('CONSUMES', 'resize_image', 'high')))).toEqual([
-      'shop/tasks.py:17',
+      'shop/tasks.py:20',
     ]);
     expect(said(scan.edges('ENQUEUES', 'shop', 'notify_warehouse'))).toEqual([
       '{"via":"enqueue_in","delayMs":300000,"after":["resize_image"],"queue":"default"} @ shop/views.py:13',
@@ -107,6 +111,9 @@ describe('rq', () => {
     const scan = await scanFixture('rq-negative', ['rq']);
     expect(scan.graph.edges.filter((e) => e.type !== 'CONTAINS')).toEqual([]);
     expect(scan.graph.nodes.filter((n) => n.label !== 'Service')).toEqual([]);
-    expect(scan.diagnostics).toEqual([]);
+    // A file that does not parse is reported and the scan goes on.
+    expect(scan.diagnostics.map((d) => `${d.file ?? ''}:${String(d.line)} ${d.severity}`)).toEqual([
+      'tools/broken.py:4 warning',
+    ]);
   });
 });

@@ -4,10 +4,6 @@
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
   // PyPI (normalised names)
-  'arq',
-  'taskiq',
-  'django-q',
-  'django-q2',
   'aiokafka',
   'faust',
   'faust-streaming',

@@ -20,7 +20,7 @@ import { callsIn, enclosingName, evidenceOf, locationOf } from '../../lang/pytho
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { PyModule } from '../../lang/python/module-index.js';
 import { dynamic, unwrap, type Located } from '../../lang/python/resolve.js';
-import { enclosingFunction, functionName } from '../../lang/python/syntax.js';
+import { enclosingFunction, functionName, ownDescendants } from '../../lang/python/syntax.js';
 import { runQuery, type Captures, type SyntaxNode } from '../../lang/python/tree-sitter.js';
 import {
   DJANGO_ENQUEUE,
@@ -137,7 +137,8 @@ class RqFile {
     const applied = this.library.decorator(this.module, expression, JOB_DECORATOR);
     if (!applied) return;
     const queue = this.decoratorQueue(applied);
-    const properties = { ...this.jobProperties(applied), queue: queue.name };
+    const properties: Properties = { ...this.jobProperties(applied), queue: queue.name };
+    if (reportsProgress(fn)) properties.progress = true;
     const name = functionName(fn);
     const job = this.jobRef(name);
     const evidence = evidenceOf(this.file, fn);
@@ -639,6 +640,7 @@ class RqFile {
     if (!evidence) return;
     const decorator = target.fn ? this.decoratorOf(target.fn) : undefined;
     const properties = decorator ? this.jobProperties(decorator) : {};
+    if (target.fn && reportsProgress(target.fn.node)) properties.progress = true;
     if (decorator) properties.queue = this.decoratorQueue(decorator).name;
     Object.assign(properties, nameProperties(target.name));
     this.records.push(
@@ -665,4 +667,14 @@ class RqFile {
   private queueRef(queue: ResolvedName): NodeRef {
     return ref.channel('Queue', TECHNOLOGY, queue.name);
   }
+}
+
+/** A job that writes `job.meta` and saves it: progress a client can poll. */
+function reportsProgress(fn: SyntaxNode): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  return ownDescendants(body, 'call').some(
+    (call) =>
+      call.childForFieldName('function')?.childForFieldName('attribute')?.text === 'save_meta',
+  );
 }

@@ -1,7 +1,9 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
+import { arqExtractor } from '../../extractors/arq/arq.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { djangoQExtractor } from '../../extractors/django-q/django-q.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
@@ -9,6 +11,7 @@ import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
+import { taskiqExtractor } from '../../extractors/taskiq/taskiq.js';
 import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
 import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
 import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
@@ -19,14 +22,17 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
     apschedulerExtractor,
+    arqExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
+    djangoQExtractor,
     dramatiqExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
     pythonScheduleExtractor,
     rqExtractor,
+    taskiqExtractor,
     eventsourcingExtractor,
     postgresNotifyPyExtractor,
     pythonBusExtractor,
