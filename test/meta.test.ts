@@ -16,6 +16,7 @@ describe('registered extractors', () => {
       'bullmq',
       'celery',
       'confluent-kafka',
+      'custom-event-store',
       'eventsourcing',
       'kafka-python',
       'kafkajs',

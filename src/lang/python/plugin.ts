@@ -2,6 +2,7 @@
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { customEventStoreExtractor } from '../../extractors/custom-event-store/custom-event-store.js';
 import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
@@ -15,6 +16,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   extractors: [
     celeryExtractor,
     confluentKafkaExtractor,
+    customEventStoreExtractor,
     eventsourcingExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
