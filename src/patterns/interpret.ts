@@ -272,6 +272,12 @@ const eventSourcing = patternsOnly('event-sourcing', (row) => {
   return `${stream} is an append-only event log${stored}${replay}`;
 });
 
+const transactionalOutbox = patternsOnly('transactional-outbox', (row) => {
+  const outbox = text(row, 'outboxName') ?? '';
+  const relays = list(strings(row, 'relayNames'));
+  return `${outbox} is written in the state's transaction and relayed by ${relays}`;
+});
+
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
   'competing-consumers': competingConsumers,
@@ -285,4 +291,5 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'message-type-dispatch': messageTypeDispatch,
   cqrs,
   'event-sourcing': eventSourcing,
+  'transactional-outbox': transactionalOutbox,
 };

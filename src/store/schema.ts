@@ -50,6 +50,7 @@ export const NODE_COLUMNS: readonly Column[] = [
   { name: 'role', type: 'STRING', property: 'role' },
   { name: 'projection', type: 'STRING', property: 'projection' },
   { name: 'eventLog', type: 'BOOLEAN', property: 'eventLog' },
+  { name: 'outbox', type: 'BOOLEAN', property: 'outbox' },
   { name: 'properties', type: 'STRING' },
   { name: 'evidence', type: 'STRING' },
 ];

@@ -28,6 +28,7 @@ describe('cypher/patterns', async () => {
       'orphan-channels',
       'request-reply',
       'retry',
+      'transactional-outbox',
     ]);
   });
 

@@ -32,6 +32,18 @@ describe('custom-event-store', () => {
     ]);
   });
 
+  it('reads an outbox written in the transaction of the state and drained by a relay', async () => {
+    const scan = await scanFixture('custom-event-store-outbox', ['custom-event-store']);
+    expect(scan.node('Queue', 'invoice_outbox').properties).toEqual({
+      kind: 'queue',
+      outbox: true,
+    });
+    expect(links(scan, 'PUBLISHES')).toEqual([
+      'custom-event-store-outbox -> invoice_outbox {"transactional":true} @ billing/invoices.py:10',
+    ]);
+    expect(links(scan, 'CONSUMES')).toEqual(['drain -> invoice_outbox @ billing/relay.py:7']);
+  });
+
   it('ignores audit tables nobody replays and tables not named for events', async () => {
     const scan = await scanFixture('custom-event-store-negative', ['custom-event-store']);
     expect(scan.graph.edges).toEqual([]);

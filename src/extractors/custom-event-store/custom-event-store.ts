@@ -1,12 +1,14 @@
 // Hand-written event stores in Python: an events table (SQL) or collection (MongoDB-style
 // insert_one/find) the code appends to, and reads back in a loop that applies each event to
 // an aggregate. Appending alone is an audit log, not event sourcing: both sides are needed.
+// Outbox tables written in a transaction and relayed to a broker are read here as well.
 import createDebug from 'debug';
 import type { Extractor } from '../contract.js';
 import { channelRecord, edgeRecord, nodeRecord, ref, type GraphRecord } from '../../model/graph.js';
 import { callsIn, enclosingName, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
-import { enclosingFunction, ownDescendants } from '../../lang/python/syntax.js';
+import type { PyModule } from '../../lang/python/module-index.js';
+import { enclosingFunction, functionName, ownDescendants } from '../../lang/python/syntax.js';
 import type { SyntaxNode } from '../../lang/python/tree-sitter.js';
 
 const debug = createDebug('eventgraph:extract:custom-event-store');
@@ -19,10 +21,10 @@ export const customEventStoreExtractor: Extractor<PyFile> = {
   technologies: ['custom'],
   packages: [],
   imports: ['INSERT INTO', 'insert into', 'insert_one', 'insert_many'],
-  prefilter: ['INSERT INTO', 'insert into', 'insert_one', 'insert_many'],
-  emits: { nodes: ['Topic', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
+  prefilter: ['INSERT INTO', 'insert into', 'insert_one', 'insert_many', 'outbox'],
+  emits: { nodes: ['Topic', 'Queue', 'Handler'], edges: ['PUBLISHES', 'CONSUMES'] },
   extract: (file) => {
-    const records = [...new StoreFile(file).extract()];
+    const records = [...new StoreFile(file).extract(), ...outboxRecords(file)];
     debug('%s: %d records', file.input.path, records.length);
     return records;
   },
@@ -140,4 +142,95 @@ class StoreFile {
       ),
     );
   }
+}
+
+const OUTBOX_NAME = /outbox/i;
+const OTHER_WRITE = /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)/i;
+const TRANSACTION = /(atomic|begin|transaction)\s*\(|\bcommit\s*\(/;
+// Calls a relay hands a stored message to a broker or queue with.
+const RELAYS =
+  /\.(publish|send|send_message|produce|basic_publish|xadd|delay|apply_async|put_records|put_events|enqueue)$/;
+
+/**
+ * A transactional outbox: a function that writes an outbox table together with other state
+ * inside one transaction, and a relay that reads the table in a loop and publishes each row.
+ * Either half alone is not the pattern.
+ */
+export function outboxRecords(file: PyFile): GraphRecord[] {
+  const writes: { table: string; node: SyntaxNode }[] = [];
+  for (const string of file.module.root.descendantsOfType('string')) {
+    const table = INSERT.exec(string.text)?.[1];
+    if (!table || !OUTBOX_NAME.test(table)) continue;
+    const fn = enclosingFunction(string);
+    if (fn && TRANSACTION.test(fn.text) && writesOtherState(fn, table)) {
+      writes.push({ table, node: string });
+    }
+  }
+  const records: GraphRecord[] = [];
+  for (const write of writes) {
+    const relays = relaysOf(file, write.table);
+    if (relays.length === 0) continue;
+    const outbox = ref.channel('Queue', TECHNOLOGY, write.table);
+    const evidence = evidenceOf(file, write.node);
+    const name = { name: write.table, dynamic: false };
+    records.push(
+      channelRecord('Queue', 'queue', TECHNOLOGY, name, evidence, { outbox: true }),
+      edgeRecord(
+        'PUBLISHES',
+        ref.serviceOf(locationOf(file)),
+        outbox,
+        { technology: TECHNOLOGY, properties: { transactional: true } },
+        evidence,
+      ),
+    );
+    for (const relay of relays) {
+      const handler = ref.handler(locationOf(file, relay.module), relay.name);
+      records.push(
+        nodeRecord(handler, { name: relay.name, technology: TECHNOLOGY }, relay.defined),
+        edgeRecord('CONSUMES', handler, outbox, { technology: TECHNOLOGY }, relay.read),
+      );
+    }
+  }
+  return records;
+}
+
+function writesOtherState(fn: SyntaxNode, outbox: string): boolean {
+  const strings = fn.descendantsOfType('string');
+  const sql = strings.some((s) => {
+    const table = OTHER_WRITE.exec(s.text)?.[2];
+    return table !== undefined && table !== outbox;
+  });
+  return sql || /\.save\(|\.add\(|\.update\(/.test(fn.text);
+}
+
+interface Relay {
+  module: PyModule;
+  name: string;
+  defined: ReturnType<typeof evidenceOf>;
+  read: ReturnType<typeof evidenceOf>;
+}
+
+// Functions anywhere in the project that SELECT from the outbox and publish in a loop.
+function relaysOf(file: PyFile, table: string): Relay[] {
+  const relays: Relay[] = [];
+  for (const module of file.project.modulesMentioning(table)) {
+    for (const string of module.root.descendantsOfType('string')) {
+      if (SELECT_FROM.exec(string.text)?.[1] !== table) continue;
+      const fn = enclosingFunction(string);
+      if (!fn) continue;
+      const publishes = ownDescendants(fn, 'for_statement').some((loop) =>
+        ownDescendants(loop, 'call').some((call) =>
+          RELAYS.test(call.childForFieldName('function')?.text ?? ''),
+        ),
+      );
+      if (!publishes) continue;
+      relays.push({
+        module,
+        name: functionName(fn),
+        defined: evidenceOf(file, fn, module),
+        read: evidenceOf(file, string, module),
+      });
+    }
+  }
+  return relays;
 }
