@@ -3,11 +3,12 @@
 // why: a message written to an outbox table in the same transaction as the state it describes
 //   is published exactly when that state commits; the relay that drains the table decides how
 //   late, and how often, each message goes out.
-// requires: Queue nodes with outbox, a PUBLISHES with transactional into them and a CONSUMES
-//   from the relay that reads and publishes their rows.
+// requires: Queue nodes with outbox (set only where the write shares a transaction with other
+//   state), a PUBLISHES into them and a CONSUMES from the relay that publishes their rows.
+//   Not `transactional` on the edge: that is a Kafka transaction, read by exactly-once.
 // finds: transactional-outbox
 MATCH (writer)-[w:PUBLISHES]->(q:Queue)
-WHERE q.outbox = true AND w.transactional = true
+WHERE q.outbox = true
 MATCH (relay)-[r:CONSUMES]->(q)
 WITH q,
   collect(DISTINCT relay.name) AS relayNames,

@@ -5,16 +5,14 @@ import { openStore, runPattern } from './query-harness.js';
 
 // order_outbox: written in a transaction, drained by a relay   -> row
 // mail_outbox: written in a transaction, nobody relays it       -> no row
-// jobs queue: written transactionally but no outbox             -> no row
+// jobs queue: a Kafka-style transactional send, no outbox         -> no row
 function graph() {
   const b = new GraphBuilder();
   const app = b.service('app');
   const outbox = b.queue('order_outbox', 'custom', { outbox: true });
-  b.edge('PUBLISHES', app, outbox, { transactional: true });
+  b.edge('PUBLISHES', app, outbox);
   b.edge('CONSUMES', b.handler(app, 'relay'), outbox);
-  b.edge('PUBLISHES', app, b.queue('mail_outbox', 'custom', { outbox: true }), {
-    transactional: true,
-  });
+  b.edge('PUBLISHES', app, b.queue('mail_outbox', 'custom', { outbox: true }));
   const jobs = b.queue('jobs');
   b.edge('PUBLISHES', app, jobs, { transactional: true });
   b.edge('CONSUMES', b.handler(app, 'work'), jobs);

@@ -39,7 +39,7 @@ describe('custom-event-store', () => {
       outbox: true,
     });
     expect(links(scan, 'PUBLISHES')).toEqual([
-      'custom-event-store-outbox -> invoice_outbox {"transactional":true} @ billing/invoices.py:10',
+      'custom-event-store-outbox -> invoice_outbox @ billing/invoices.py:10',
     ]);
     expect(links(scan, 'CONSUMES')).toEqual(['drain -> invoice_outbox @ billing/relay.py:7']);
   });

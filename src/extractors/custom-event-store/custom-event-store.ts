@@ -179,7 +179,7 @@ export function outboxRecords(file: PyFile): GraphRecord[] {
         'PUBLISHES',
         ref.serviceOf(locationOf(file)),
         outbox,
-        { technology: TECHNOLOGY, properties: { transactional: true } },
+        { technology: TECHNOLOGY },
         evidence,
       ),
     );
