@@ -1,25 +1,24 @@
 // id: cqrs
-// title: CQRS read models
-// why: a handler that projects events into a table other code queries keeps a read model
-//   apart from the command side; the read side lags behind until the events are handled,
-//   and a lost event leaves it wrong.
-// requires: Handler nodes with projection (the table they maintain) consuming a Topic, and
-//   Handler nodes with role 'command' in the same repository.
+// title: Command and query handlers kept apart
+// why: commands change state and queries read it through separate handlers (and often separate
+//   models), so writes and reads can change, scale and fail independently.
+// requires: Handler.role ('command' or 'query') on handlers that CONSUME their messages. One
+//   row per service holding both kinds.
 // finds: cqrs
-MATCH (projector:Handler)-[c:CONSUMES]->(t:Topic)
-WHERE projector.projection IS NOT NULL
-MATCH (command:Handler)
-WHERE command.role = 'command' AND command.repository = projector.repository
-WITH projector,
-  collect(DISTINCT t.id) AS topicIds,
-  collect(DISTINCT t.name) AS eventNames,
-  count(DISTINCT command.id) AS commandHandlerCount,
-  collect(DISTINCT c.evidence) AS evidence
-RETURN projector.id AS projectorId,
-  projector.name AS projectorName,
-  projector.projection AS readModel,
-  eventNames AS eventNames,
-  commandHandlerCount AS commandHandlerCount,
-  [projector.id] + topicIds AS subjects,
-  evidence + [projector.evidence] AS evidence
-ORDER BY projectorId
+MATCH (command:Handler)-[c:CONSUMES]->(commandChannel)
+WHERE command.role = 'command'
+MATCH (query:Handler)-[q:CONSUMES]->(queryChannel)
+WHERE query.role = 'query' AND query.service = command.service
+WITH command.service AS serviceId,
+  collect(DISTINCT command.name) AS commandHandlers,
+  collect(DISTINCT query.name) AS queryHandlers,
+  collect(DISTINCT command.id) AS commandIds,
+  collect(DISTINCT query.id) AS queryIds,
+  collect(DISTINCT c.evidence) AS commandEvidence,
+  collect(DISTINCT q.evidence) AS queryEvidence
+RETURN serviceId AS serviceId,
+  commandHandlers AS commandHandlers,
+  queryHandlers AS queryHandlers,
+  commandIds + queryIds AS subjects,
+  commandEvidence + queryEvidence AS evidence
+ORDER BY serviceId

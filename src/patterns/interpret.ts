@@ -237,6 +237,10 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
+  if (text(row, 'exchangeType') === 'message pattern') {
+    const by = plural(keys.length, 'message pattern', 'message patterns');
+    return `${text(row, 'exchangeName') ?? ''} is dispatched to handlers by ${by} (${list(keys)})`;
+  }
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
   const by = patterns
     ? plural(keys.length, 'key pattern', 'key patterns')
@@ -244,14 +248,26 @@ const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
 });
 
-/** Keyed by query file id (the file name without `.cypher`). */
+const cqrs = patternsOnly('cqrs', (row) => {
+  const commands = list(strings(row, 'commandHandlers'));
+  const queries = list(strings(row, 'queryHandlers'));
+  const service = displayName(text(row, 'serviceId') ?? '');
+  return `${service} handles commands (${commands}) apart from queries (${queries})`;
+});
+
+const saga = patternsOnly('saga', (row) => {
+  const events = list(strings(row, 'events'));
+  const commands = list(strings(row, 'commands'));
+  return `${text(row, 'sagaName') ?? ''} reacts to ${events} by dispatching ${commands}`;
+});
+
 const messageTypeDispatch = patternsOnly('content-based-routing', (row) => {
   const types = list(strings(row, 'typeNames'));
   const handlers = plural(numberOf(row, 'handlerCount'), 'handler', 'handlers');
   return `messages are dispatched by type to ${handlers}: ${types}`;
 });
 
-const cqrs = patternsOnly('cqrs', (row) => {
+const cqrsReadModels = patternsOnly('cqrs', (row) => {
   const projector = text(row, 'projectorName') ?? '';
   const table = text(row, 'readModel') ?? '';
   const events = list(strings(row, 'eventNames'));
@@ -278,6 +294,7 @@ const transactionalOutbox = patternsOnly('transactional-outbox', (row) => {
   return `${outbox} is written in the state's transaction and relayed by ${relays}`;
 });
 
+/** Keyed by query file id (the file name without `.cypher`). */
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
   'competing-consumers': competingConsumers,
@@ -288,8 +305,11 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
-  'message-type-dispatch': messageTypeDispatch,
+  'message-pattern-routing': contentBasedRouting,
   cqrs,
+  saga,
+  'message-type-dispatch': messageTypeDispatch,
+  'read-models': cqrsReadModels,
   'event-sourcing': eventSourcing,
   'transactional-outbox': transactionalOutbox,
 };

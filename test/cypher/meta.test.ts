@@ -24,10 +24,13 @@ describe('cypher/patterns', async () => {
       'event-sourcing',
       'exactly-once',
       'fan-out',
+      'message-pattern-routing',
       'message-type-dispatch',
       'orphan-channels',
+      'read-models',
       'request-reply',
       'retry',
+      'saga',
       'transactional-outbox',
     ]);
   });

@@ -1,11 +1,16 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { customEventStoreExtractor } from '../../extractors/custom-event-store/custom-event-store.js';
-import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
+import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
+import { rqExtractor } from '../../extractors/rq/rq.js';
+import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
 import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
 import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
 import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
@@ -14,12 +19,17 @@ import { pythonFrontend, type PyFile } from './frontend.js';
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
+    apschedulerExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
     customEventStoreExtractor,
-    eventsourcingExtractor,
+    dramatiqExtractor,
+    hueyExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
+    pythonScheduleExtractor,
+    rqExtractor,
+    eventsourcingExtractor,
     postgresNotifyPyExtractor,
     pythonBusExtractor,
     redisPyExtractor,

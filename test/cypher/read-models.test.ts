@@ -16,7 +16,7 @@ function graph(withCommands: boolean) {
   return b.build();
 }
 
-describe('cqrs.cypher', () => {
+describe('read-models.cypher', () => {
   let store: KuzuStore;
   let bare: KuzuStore;
   beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('cqrs.cypher', () => {
   });
 
   test('finds read-model projectors beside command handlers', async () => {
-    expect(await runPattern(store, 'cqrs')).toEqual([
+    expect(await runPattern(store, 'read-models')).toEqual([
       {
         projectorId: 'handler:shop:app/src/project.ts:project',
         projectorName: 'project',
@@ -43,6 +43,6 @@ describe('cqrs.cypher', () => {
   });
 
   test('needs a command side', async () => {
-    expect(await runPattern(bare, 'cqrs')).toEqual([]);
+    expect(await runPattern(bare, 'read-models')).toEqual([]);
   });
 });
