@@ -27,6 +27,7 @@ describe('registered extractors', () => {
       'cloudformation',
       'confluent-kafka',
       'cron-library',
+      'custom-event-store',
       'django-q',
       'docker-compose',
       'dramatiq',

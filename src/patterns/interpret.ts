@@ -290,6 +290,12 @@ const eventSourcing = patternsOnly('event-sourcing', (row) => {
   return `${stream} is an append-only event log${stored}${replay}`;
 });
 
+const transactionalOutbox = patternsOnly('transactional-outbox', (row) => {
+  const outbox = text(row, 'outboxName') ?? '';
+  const relays = list(strings(row, 'relayNames'));
+  return `${outbox} is written in the state's transaction and relayed by ${relays}`;
+});
+
 /** Keyed by query file id (the file name without `.cypher`). */
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
@@ -307,4 +313,5 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'message-type-dispatch': messageTypeDispatch,
   'read-models': cqrsReadModels,
   'event-sourcing': eventSourcing,
+  'transactional-outbox': transactionalOutbox,
 };

@@ -63,6 +63,7 @@ const CHANNEL_COLUMNS: readonly Column[] = [
   column('unresolvedArguments', 'STRING', 'unresolvedArguments'),
   column('dispatch', 'STRING', 'dispatch'),
   column('eventLog', 'BOOLEAN', 'eventLog'),
+  column('outbox', 'BOOLEAN', 'outbox'),
 ];
 
 /**

@@ -14,6 +14,7 @@ import { openStore, runPattern } from './query-harness.js';
 // payments topic: its consumer's service publishes payments.dlq -> covered row, parked
 // refunds topic: its consumer's service publishes audit.dlq     -> uncovered (not its name)
 // OrderPlaced: a message class of an in-process bus, consumed  -> no row
+// order_outbox: a table a relay drains                         -> no row
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -38,6 +39,7 @@ function graph() {
   b.edge('CONSUMES', b.handler(ledger, 'refund'), b.topic('refunds'));
   b.edge('PUBLISHES', ledger, b.topic('audit.dlq'));
   b.edge('CONSUMES', b.handler(ledger, 'project'), b.topic('OrderPlaced', 'in-process'));
+  b.edge('CONSUMES', b.handler(ledger, 'relay'), b.queue('order_outbox', 'custom'));
   return b.build();
 }
 

@@ -31,6 +31,7 @@ describe('cypher/patterns', async () => {
       'request-reply',
       'retry',
       'saga',
+      'transactional-outbox',
     ]);
   });
 

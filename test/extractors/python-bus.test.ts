@@ -65,6 +65,21 @@ describe('python-bus', () => {
     expect(scan.edges('CARRIES', 'BookReturned', 'BookReturned')).toHaveLength(1);
   });
 
+  it('reads handlers subscribed one call at a time to a bus that looks them up by type', async () => {
+    const scan = await scanFixture('python-bus-registry', ['python-bus']);
+    expect(links(scan, 'CONSUMES')).toEqual([
+      'add_to_crm -> UserRegistered {"group":"add_to_crm"} @ accounts/wiring.py:18',
+      'mail_reset_link -> PasswordReset {"group":"mail_reset_link"} @ accounts/wiring.py:19',
+      'send_welcome -> UserRegistered {"group":"send_welcome"} @ accounts/wiring.py:17',
+    ]);
+    expect(links(scan, 'PUBLISHES')).toEqual(['accounts -> UserRegistered @ accounts/signup.py:9']);
+    expect(scan.node('Event', 'UserRegistered').properties).toMatchObject({
+      shape: 'namedtuple',
+      metadataFields: ['correlation_id'],
+    });
+    expect(scan.node('Event', 'PasswordReset').properties).toMatchObject({ shape: 'typeddict' });
+  });
+
   it('reads Django signals, and a built-in signal only where its receiver starts a job', async () => {
     const scan = await scanFixture('python-bus-django', ['python-bus']);
     expect(scan.names('Topic')).toEqual(['order_paid', 'order_refunded', 'post_save']);

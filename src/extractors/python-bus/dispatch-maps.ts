@@ -51,12 +51,30 @@ interface Registration {
   entry: SyntaxNode;
 }
 
+// `bus.subscribe(OrderPlaced, send_receipt)`: a handler registered for a class one call at a
+// time; the bus behind it is known only by its `type(message)` lookup.
+const REGISTER_METHODS = new Set([
+  'subscribe',
+  'register',
+  'add_handler',
+  'add_listener',
+  'register_handler',
+  'listen',
+]);
+
 /** Records for every dispatch map written in this file. */
 export function dispatchMapRecords(file: PyFile): GraphRecord[] {
   const records: GraphRecord[] = [];
+  const registered = registrationCalls(file);
+  if (registered.length > 0 && dispatchesByType(file, [], undefined)) {
+    const handlerFunctions = new Set(registered.flatMap((r) => r.handlers.map((h) => h.node.id)));
+    for (const registration of registered) {
+      records.push(...registrationRecords(file, registration, handlerFunctions));
+    }
+  }
   for (const dict of file.module.root.descendantsOfType('dictionary')) {
     const registrations = readDispatchMap(file, dict);
-    if (!registrations || !dispatchesByType(file, registrations)) continue;
+    if (!registrations || !dispatchesByType(file, registrations, assignedName(dict))) continue;
     const handlerFunctions = new Set(
       registrations.flatMap((r) => r.handlers.map((h) => h.node.id)),
     );
@@ -65,6 +83,26 @@ export function dispatchMapRecords(file: PyFile): GraphRecord[] {
     }
   }
   return records;
+}
+
+function registrationCalls(file: PyFile): Registration[] {
+  const registrations: Registration[] = [];
+  for (const call of callsIn(file.module)) {
+    if (!call.call || !REGISTER_METHODS.has(call.method?.text ?? '')) continue;
+    const [key, handler] = positionalArguments(call.arguments);
+    if (!key || !handler) continue;
+    const cls = file.resolver.bind(file.module, key);
+    const fn = file.resolver.bind(file.module, handler);
+    if (cls?.kind !== 'class' || fn?.kind !== 'function') continue;
+    registrations.push({
+      key: { module: file.module, node: key },
+      cls: { module: cls.module, node: cls.node },
+      handlers: [{ module: fn.module, node: fn.node }],
+      single: false,
+      entry: call.call,
+    });
+  }
+  return registrations;
 }
 
 // `{Allocated: [a, b], Allocate: c}`: every key a project class, every value a project
@@ -100,7 +138,11 @@ function readDispatchMap(file: PyFile, dict: SyntaxNode): Registration[] | undef
 
 // A handler declaring the class it is registered for, or code that looks handlers up by
 // `type(message)`, shows the dict is a bus and not a table of classes to functions.
-function dispatchesByType(file: PyFile, registrations: readonly Registration[]): boolean {
+function dispatchesByType(
+  file: PyFile,
+  registrations: readonly Registration[],
+  table: string | undefined,
+): boolean {
   const declared = registrations.some((r) =>
     r.handlers.some((h) => {
       const first = parametersOf(h.node)[0];
@@ -112,12 +154,27 @@ function dispatchesByType(file: PyFile, registrations: readonly Registration[]):
   if (declared) return true;
   return file.project
     .modulesMentioning('[type(')
-    .some((m) => m.root.descendantsOfType('subscript').some(isTypeLookup));
+    .some((m) => m.root.descendantsOfType('subscript').some((s) => isTypeLookup(s, table)));
 }
 
-function isTypeLookup(subscript: SyntaxNode): boolean {
+// `COMMANDS[type(message)]` on a table named for messages or handlers, or on a store named
+// for handlers (`self._subscribers[type(event)]`): a formatter table looked up by type is no
+// bus.
+const HANDLER_STORE = /handler|subscriber|listener|callback|route|receiver/i;
+const MESSAGE_TABLE = /handler|subscriber|listener|command|event|message/i;
+
+function isTypeLookup(subscript: SyntaxNode, table: string | undefined): boolean {
   const index = subscript.childForFieldName('subscript');
-  return index?.type === 'call' && index.childForFieldName('function')?.text === 'type';
+  if (index?.type !== 'call' || index.childForFieldName('function')?.text !== 'type') return false;
+  const store = subscript.childForFieldName('value')?.text.split('.').pop() ?? '';
+  const ownTable = store === table && MESSAGE_TABLE.test(store);
+  return ownTable || HANDLER_STORE.test(store);
+}
+
+function assignedName(dict: SyntaxNode): string | undefined {
+  const parent = dict.parent;
+  const left = parent?.type === 'assignment' ? parent.childForFieldName('left') : undefined;
+  return left?.text.split('.').pop();
 }
 
 function registrationRecords(
@@ -147,10 +204,9 @@ function registrationRecords(
   for (const handler of registration.handlers) {
     const name = functionName(handler.node);
     const handlerRef = ref.handler(locationOf(file, handler.module), name);
-    const properties: Properties = { role: registration.single ? 'command' : 'event' };
-    const projection = registration.single
-      ? undefined
-      : projectionOf(file, handler, handlerFunctions);
+    const command = registration.single || event.category === 'command';
+    const properties: Properties = { role: command ? 'command' : 'event' };
+    const projection = command ? undefined : projectionOf(file, handler, handlerFunctions);
     if (projection) properties.projection = projection;
     records.push(
       nodeRecord(

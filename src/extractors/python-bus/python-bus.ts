@@ -30,6 +30,12 @@ export const pythonBusExtractor: Extractor<PyFile> = {
     '.send_robust(',
     '.emit(',
     '.on(',
+    '.subscribe(',
+    '.register(',
+    '.add_handler(',
+    '.add_listener(',
+    '.register_handler(',
+    '.listen(',
   ],
   emits: {
     nodes: ['Topic', 'Handler', 'Event'],

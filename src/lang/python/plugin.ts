@@ -6,6 +6,7 @@ import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { djangoQExtractor } from '../../extractors/django-q/django-q.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { customEventStoreExtractor } from '../../extractors/custom-event-store/custom-event-store.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
@@ -26,6 +27,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     celeryExtractor,
     confluentKafkaExtractor,
     djangoQExtractor,
+    customEventStoreExtractor,
     dramatiqExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
