@@ -13,6 +13,7 @@ describe('azure-service-bus', () => {
       'orders/$DeadLetterQueue',
       'parked-orders',
       'process.env.AUDIT_QUEUE',
+      'refunds',
     ]);
     expect(scan.node('Queue', 'orders').properties).toMatchObject({
       override: 'ORDERS_QUEUE',
@@ -33,6 +34,11 @@ describe('azure-service-bus', () => {
     expect(batch.properties).toEqual({ batch: true });
     expect(evidenceOf(batch)).toEqual(['src/publisher.ts:18']);
     expect(scan.edges('CARRIES', 'orders', 'OrderAccepted')).toHaveLength(1);
+  });
+
+  it('follows a sender made on one branch of a conditional', () => {
+    const edge = single(scan.edges('PUBLISHES', 'fulfilment', 'refunds'));
+    expect(evidenceOf(edge)).toEqual(['src/publisher.ts:29']);
   });
 
   it('makes each subscription a consumer group of its topic', () => {
