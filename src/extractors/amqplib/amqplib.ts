@@ -73,22 +73,32 @@ const METHODS = new Set([
 ]);
 const CHANNEL_FACTORIES = ['createChannel', 'createConfirmChannel'];
 
-interface ChannelCall {
+/** A call on an amqplib channel. */
+export interface ChannelCall {
   call: MethodCall;
-  origin: Origin;
   /** Which channel: the createChannel call that made it, or the code naming it. */
   channel: Node | string;
 }
+
+/** The channel methods read, for clients that hand out amqplib channels. */
+export const CHANNEL_METHODS: ReadonlySet<string> = METHODS;
 
 function extract(file: TsFile): GraphRecord[] {
   const calls: ChannelCall[] = [];
   for (const call of methodCalls(file, METHODS)) {
     const origin = file.resolver.traceOrigin(call.object);
     if (!origin || !MODULES.has(origin.module) || !isChannel(origin)) continue;
-    calls.push({ call, origin, channel: channelKey(origin, call.object) });
+    calls.push({ call, channel: channelKey(origin, call.object) });
   }
-  if (calls.length === 0) return [];
+  return channelRecords(file, calls);
+}
 
+/**
+ * Records of calls on amqplib channels, however the channel was obtained: from amqplib, or
+ * from a library wrapping it (amqp-connection-manager's setup functions and channel wrapper).
+ */
+export function channelRecords(file: TsFile, calls: readonly ChannelCall[]): GraphRecord[] {
+  if (calls.length === 0) return [];
   const records: GraphRecord[] = [];
   const handlers = new Map<Node, NodeRef>();
   const names = new HandlerNames(file);

@@ -56,10 +56,18 @@ const TECHNOLOGY = 'kafka';
 type Role = 'producer' | 'transaction' | 'consumer' | 'admin';
 
 function extract(file: TsFile): GraphRecord[] {
+  return extractKafkaJsApi(file, 'kafkajs');
+}
+
+/**
+ * Records of the kafkajs API made from `module`: kafkajs itself, or a client that offers the
+ * same API (@confluentinc/kafka-javascript's `KafkaJS`).
+ */
+export function extractKafkaJsApi(file: TsFile, module: string): GraphRecord[] {
   const records: GraphRecord[] = [];
   const calls = methodCalls(file, METHODS)
     .map((call) => ({ call, origin: file.resolver.traceOrigin(call.object) }))
-    .filter((c): c is { call: MethodCall; origin: Origin } => c.origin?.module === 'kafkajs');
+    .filter((c): c is { call: MethodCall; origin: Origin } => c.origin?.module === module);
   if (calls.length === 0) return records;
 
   const handlers = new Map<Node, NodeRef>();
@@ -89,7 +97,10 @@ function extract(file: TsFile): GraphRecord[] {
 }
 
 function roleOf(origin: Origin): Role | undefined {
-  const tokens = originTokens(origin).join(' ');
+  // @confluentinc/kafka-javascript keeps the kafkajs API under its `KafkaJS` export.
+  const tokens = originTokens(origin)
+    .join(' ')
+    .replace(/^KafkaJS /, '');
   if (/^(Kafka new )?producer \(\)$/.test(tokens) || tokens === 'type Producer') return 'producer';
   if (
     /^(Kafka new )?producer \(\) transaction \(\)$/.test(tokens) ||
@@ -165,17 +176,40 @@ function messageProperties(file: TsFile, fields: Map<string, Node>): Properties 
 function producerProperties(file: TsFile, origin: Origin, role: Role): Properties {
   const properties: Properties = {};
   const creation = originCall(origin, 'producer');
-  const options = file.resolver.objectProperties(creation?.getArguments()[0]);
+  const options = clientOptions(file, creation?.getArguments()[0]);
   if (file.resolver.literalOf(options.get('idempotent')) === true) properties.idempotent = true;
   if (options.has('transactionalId') || role === 'transaction') properties.transactional = true;
 
   const client = origin.steps.find(
     (s): s is { kind: 'new'; node: NewExpression } => s.kind === 'new',
   );
-  const clientOptions = file.resolver.objectProperties(client?.node.getArguments()[0]);
-  const retry = retrySummary(file, options.get('retry') ?? clientOptions.get('retry'));
+  const kafkaOptions = clientOptions(file, client?.node.getArguments()[0]);
+  const retry = retrySummary(file, options.get('retry') ?? kafkaOptions.get('retry'));
   if (retry !== undefined) properties.retry = retry;
   return properties;
+}
+
+/** librdkafka property names the KafkaJS-compatible API also accepts, by kafkajs name. */
+const LIBRDKAFKA_NAMES: Record<string, string> = {
+  'enable.idempotence': 'idempotent',
+  'transactional.id': 'transactionalId',
+  'group.id': 'groupId',
+};
+
+/**
+ * Options of `new Kafka()`, `kafka.producer()` or `kafka.consumer()`. The KafkaJS API of
+ * @confluentinc/kafka-javascript nests kafkajs options under `kafkaJS` and takes librdkafka
+ * properties beside them.
+ */
+function clientOptions(file: TsFile, node: Node | undefined): Map<string, Node> {
+  const options = file.resolver.objectProperties(node);
+  for (const [key, value] of file.resolver.objectProperties(options.get('kafkaJS')))
+    options.set(key, value);
+  for (const [librdkafka, kafkajs] of Object.entries(LIBRDKAFKA_NAMES)) {
+    const value = options.get(librdkafka);
+    if (value && !options.has(kafkajs)) options.set(kafkajs, value);
+  }
+  return options;
 }
 
 function retrySummary(file: TsFile, retry: Node | undefined): string | undefined {
@@ -239,7 +273,8 @@ function consume(
 ): GraphRecord[] {
   const records: GraphRecord[] = [];
   const creation = originCall(consumer.origin, 'consumer');
-  const groupNode = file.resolver.objectProperties(creation?.getArguments()[0]).get('groupId');
+  const consumerOptions = clientOptions(file, creation?.getArguments()[0]);
+  const groupNode = consumerOptions.get('groupId');
   const group = groupNode ? groupOf(file, groupNode, consumer.variable) : undefined;
 
   const run = consumer.runs[0];
@@ -275,7 +310,9 @@ function consume(
   const consumed: ResolvedName[] = [];
   for (const subscribe of consumer.subscribes) {
     const options = file.resolver.objectProperties(subscribe.getArguments()[0]);
-    const fromBeginning = file.resolver.literalOf(options.get('fromBeginning'));
+    const fromBeginning = file.resolver.literalOf(
+      options.get('fromBeginning') ?? consumerOptions.get('fromBeginning'),
+    );
     const properties: Properties = { ...edgeProperties };
     if (typeof fromBeginning === 'boolean') properties.fromBeginning = fromBeginning;
     const evidence = evidenceOf(file, subscribe);

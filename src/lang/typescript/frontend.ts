@@ -28,10 +28,10 @@ export const typescriptFrontend: Frontend<TsFile> = {
     // A file too deeply nested to parse or bind is left out and the Project built again
     // without it, so one generated file cannot end the scan of the others.
     const tooDeep = new Set<string>();
+    const aliases = readPathAliases((p) => workspace.read(p) ?? readConfig(workspace.root, p));
     for (;;) {
       const project = createProject();
       const visible = withoutFiles(workspace, tooDeep);
-      const aliases = readPathAliases((p) => workspace.read(p) ?? readConfig(workspace.root, p));
       const { loaded, overflowed } = loadClosure(
         project,
         withoutInputs(inputs, tooDeep),
@@ -143,7 +143,12 @@ function loadClosure(
       .importedFiles.map((imported) => resolveModule(relative, imported.fileName, exists, aliases))
       .filter((target): target is string => target !== undefined);
 
-  const pending = [...texts.keys(), ...importersOf(texts, workspace, importsOf)];
+  // Two levels: a base class's method is called on instances of its subclasses, in files
+  // that import the subclass rather than the base.
+  const graph = importGraph(texts, workspace, importsOf, aliases);
+  const importers = importersOf(new Set(texts.keys()), graph);
+  const callers = importersOf(new Set([...texts.keys(), ...importers]), graph);
+  const pending = [...texts.keys(), ...importers, ...callers];
   const seen = new Set(pending);
   while (pending.length > 0 && loaded.size < MAX_LOADED_FILES) {
     const relative = pending.shift() as string;
@@ -168,18 +173,30 @@ function loadClosure(
   return { loaded, overflowed };
 }
 
-/** Workspace source files that import one of the inputs directly. */
-function importersOf(
+/** What each workspace source file outside the inputs imports. */
+function importGraph(
   inputs: ReadonlyMap<string, string>,
   workspace: Workspace,
   importsOf: (relative: string, text: string) => string[],
-): string[] {
-  const importers: string[] = [];
+  aliases: readonly PathAlias[],
+): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
   for (const relative of workspace.files) {
     if (inputs.has(relative) || !SOURCE_PATTERN.test(relative)) continue;
     const text = workspace.read(relative);
-    if (text === undefined || !text.includes('.')) continue;
-    if (importsOf(relative, text).some((target) => inputs.has(target))) importers.push(relative);
+    if (text === undefined || (aliases.length === 0 && !text.includes('.'))) continue;
+    graph.set(relative, importsOf(relative, text));
+  }
+  return graph;
+}
+
+/** Files of the import graph that import one of the given files directly. */
+function importersOf(files: ReadonlySet<string>, graph: ReadonlyMap<string, string[]>): string[] {
+  const importers: string[] = [];
+  for (const [relative, imports] of graph) {
+    if (!files.has(relative) && imports.some((target) => files.has(target))) {
+      importers.push(relative);
+    }
   }
   return importers;
 }

@@ -151,3 +151,24 @@ export class HandlerNames {
     }
   }
 }
+
+/**
+ * The `for await (const m of x)` loop reading what a call returned, when the call's result
+ * is kept in a variable (`const sub = nc.subscribe(...)`) or iterated directly.
+ */
+export function loopOver(file: TsFile, call: Node): Node | undefined {
+  let node: Node = call;
+  while (
+    Node.isAwaitExpression(node.getParent()) ||
+    Node.isParenthesizedExpression(node.getParent())
+  )
+    node = node.getParentOrThrow();
+  const parent = node.getParent();
+  if (Node.isForOfStatement(parent) && parent.getExpression() === node) return parent;
+  if (!Node.isVariableDeclaration(parent)) return undefined;
+  const scope = parent.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
+  return scope?.getDescendantsOfKind(SyntaxKind.ForOfStatement).find((loop) => {
+    const iterated = strip(loop.getExpression());
+    return Node.isIdentifier(iterated) && file.resolver.definitionOf(iterated) === parent;
+  });
+}
