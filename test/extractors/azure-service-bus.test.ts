@@ -8,11 +8,14 @@ describe('azure-service-bus', () => {
     scan = await scanFixture('azure-service-bus-orders', ['azure-service-bus']);
     expect(scan.names('Topic')).toEqual(['order-events']);
     expect(scan.names('Queue')).toEqual([
+      'order-events/Subscriptions/billing',
       'order-events/Subscriptions/billing/$DeadLetterQueue',
+      'order-events/Subscriptions/shipping',
       'orders',
       'orders/$DeadLetterQueue',
       'parked-orders',
       'process.env.AUDIT_QUEUE',
+      'refunds',
     ]);
     expect(scan.node('Queue', 'orders').properties).toMatchObject({
       override: 'ORDERS_QUEUE',
@@ -35,8 +38,13 @@ describe('azure-service-bus', () => {
     expect(scan.edges('CARRIES', 'orders', 'OrderAccepted')).toHaveLength(1);
   });
 
-  it('makes each subscription a consumer group of its topic', () => {
-    const bill = single(scan.edges('CONSUMES', 'bill', 'order-events'));
+  it('follows a sender made on one branch of a conditional', () => {
+    const edge = single(scan.edges('PUBLISHES', 'fulfilment', 'refunds'));
+    expect(evidenceOf(edge)).toEqual(['src/publisher.ts:29']);
+  });
+
+  it('makes each subscription a queue routed from its topic, so both get every message', () => {
+    const bill = single(scan.edges('CONSUMES', 'bill', 'order-events/Subscriptions/billing'));
     expect(bill.properties).toEqual({
       group: 'billing',
       concurrency: 4,
@@ -45,9 +53,19 @@ describe('azure-service-bus', () => {
     });
     expect(evidenceOf(bill)).toEqual(['src/workers.ts:13']);
     const shipping = single(
-      scan.edges('CONSUMES', 'order-events/shipping subscribe', 'order-events'),
+      scan.edges(
+        'CONSUMES',
+        'order-events/Subscriptions/shipping subscribe',
+        'order-events/Subscriptions/shipping',
+      ),
     );
     expect(shipping.properties).toEqual({ group: 'shipping', batch: false });
+    const routes = scan.edges('ROUTES_TO', 'order-events');
+    expect(routes.map((r) => evidenceOf(r)).sort()).toEqual([
+      ['src/admin.ts:8', 'src/workers.ts:13'],
+      ['src/workers.ts:18'],
+    ]);
+    expect(scan.edges('CONSUMES', undefined, 'order-events')).toEqual([]);
   });
 
   it('reads receiveMessages in a session and on the dead-letter sub-queue', () => {
@@ -62,14 +80,16 @@ describe('azure-service-bus', () => {
     const handled = single(
       scan.edges(
         'DEAD_LETTERS_TO',
-        'order-events',
+        'order-events/Subscriptions/billing',
         'order-events/Subscriptions/billing/$DeadLetterQueue',
       ),
     );
     expect(evidenceOf(handled)).toEqual(['src/workers.ts:9']);
     const configured = single(scan.edges('DEAD_LETTERS_TO', 'orders', 'orders/$DeadLetterQueue'));
     expect(evidenceOf(configured)).toEqual(['src/admin.ts:6']);
-    const forwarded = single(scan.edges('DEAD_LETTERS_TO', 'order-events', 'parked-orders'));
+    const forwarded = single(
+      scan.edges('DEAD_LETTERS_TO', 'order-events/Subscriptions/billing', 'parked-orders'),
+    );
     expect(evidenceOf(forwarded)).toEqual(['src/admin.ts:9']);
   });
 

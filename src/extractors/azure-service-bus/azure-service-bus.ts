@@ -59,7 +59,7 @@ export const azureServiceBusExtractor: Extractor<TsFile> = {
   ],
   emits: {
     nodes: ['Topic', 'Queue', 'Handler', 'Event'],
-    edges: ['PUBLISHES', 'CONSUMES', 'DEAD_LETTERS_TO', 'CARRIES'],
+    edges: ['PUBLISHES', 'CONSUMES', 'ROUTES_TO', 'DEAD_LETTERS_TO', 'CARRIES'],
   },
   extract,
 };
@@ -102,18 +102,36 @@ function extract(file: TsFile): GraphRecord[] {
   return records;
 }
 
-/** A Service Bus entity as a graph channel: a topic (with its subscription) or a queue. */
+/**
+ * A Service Bus entity as a graph channel: a queue, a topic, or a topic's subscription. A
+ * subscription keeps its own copy of each message for its receivers, so it is a Queue named
+ * by its entity path (`orders/Subscriptions/billing`), routed from its topic.
+ */
 interface Entity {
   label: 'Topic' | 'Queue';
   name: ResolvedName;
+  /** For a subscription: its topic and its own name. */
+  topic?: ResolvedName;
   subscription?: ResolvedName;
 }
 
 function entityOf(file: TsFile, name: ResolvedName, subscription?: ResolvedName): Entity {
-  const topic = subscription !== undefined || knownTopics(file).has(name.name);
-  const entity: Entity = { label: topic ? 'Topic' : 'Queue', name };
-  if (subscription) entity.subscription = subscription;
-  return entity;
+  if (!subscription) {
+    return { label: knownTopics(file).has(name.name) ? 'Topic' : 'Queue', name };
+  }
+  return {
+    label: 'Queue',
+    name: pathName(`${name.name}/Subscriptions/${subscription.name}`, name, subscription),
+    topic: name,
+    subscription,
+  };
+}
+
+/** An entity path, known only at run time when one of its parts is. */
+function pathName(path: string, ...parts: ResolvedName[]): ResolvedName {
+  return parts.some((p) => p.dynamic)
+    ? { name: path, dynamic: true, expression: path }
+    : { name: path, dynamic: false };
 }
 
 function entityRecord(entity: Entity, at: GraphRecord['evidence']): GraphRecord {
@@ -125,15 +143,21 @@ function entityRef(entity: Entity): NodeRef {
   return ref.channel(entity.label, TECHNOLOGY, entity.name.name);
 }
 
+/** The subscription's topic and the route from it, for a subscription. */
+function routeRecords(entity: Entity, at: GraphRecord['evidence']): GraphRecord[] {
+  if (!entity.topic) return [];
+  const topic: Entity = { label: 'Topic', name: entity.topic };
+  return [
+    entityRecord(topic, at),
+    edgeRecord('ROUTES_TO', entityRef(topic), entityRef(entity), { technology: TECHNOLOGY }, at),
+  ];
+}
+
 /** The dead-letter sub-queue of a queue or of a topic's subscription. */
 function deadLetterQueue(entity: Entity): Entity {
-  const path = entity.subscription
-    ? `${entity.name.name}/Subscriptions/${entity.subscription.name}/${DEAD_LETTER_QUEUE}`
-    : `${entity.name.name}/${DEAD_LETTER_QUEUE}`;
-  const dynamic = entity.name.dynamic || entity.subscription?.dynamic === true;
   return {
     label: 'Queue',
-    name: dynamic ? { name: path, dynamic: true, expression: path } : { name: path, dynamic },
+    name: pathName(`${entity.name.name}/${DEAD_LETTER_QUEUE}`, entity.name),
   };
 }
 
@@ -254,9 +278,7 @@ function consume(
     const most = file.resolver.literalOf(call.call.getArguments()[0]);
     properties.batch = typeof most === 'number' && most > 1;
   }
-  const label = entity.subscription
-    ? `${entity.name.name}/${entity.subscription.name}`
-    : entity.name.name;
+  const label = entity.name.name;
   const { ref: handler, name } = names.handler(
     call.call,
     fn ?? call.call,
@@ -271,6 +293,7 @@ function consume(
       evidenceOf(file, fn ?? call.call),
     ),
     entityRecord(entity, evidence),
+    ...routeRecords(entity, evidence),
     edgeRecord(
       'CONSUMES',
       handler,
@@ -331,7 +354,7 @@ function administer(file: TsFile, call: MethodCall, origin: Origin): GraphRecord
   if (isQueue) {
     records.push(channelRecord('Queue', 'queue', TECHNOLOGY, entity.name, evidence, properties));
   } else {
-    records.push(entityRecord(entity, evidence));
+    records.push(entityRecord(entity, evidence), ...routeRecords(entity, evidence));
   }
 
   const forward = options.get('forwardDeadLetteredMessagesTo');

@@ -499,6 +499,15 @@ export class TsResolver {
       return value ? this.memberOf(value, key, depth + 1, constants) : undefined;
     }
     if (Node.isCallExpression(node)) return this.evaluateCall(node, depth, constants);
+    // `client ? client.createSender(queue) : null` holds the library value when it holds one;
+    // a choice between two names or functions stays unresolved.
+    if (Node.isConditionalExpression(node)) {
+      for (const branch of [node.getWhenTrue(), node.getWhenFalse()]) {
+        const value = this.evaluate(branch, depth + 1, constants);
+        if (value?.kind === 'origin') return value;
+      }
+      return { kind: 'node', node };
+    }
     if (Node.isNewExpression(node)) {
       const callee = this.evaluate(node.getExpression(), depth + 1, constants);
       if (callee?.kind === 'origin') return withStep(callee.origin, { kind: 'new', node });
