@@ -109,6 +109,14 @@ const EXAMPLES: Record<string, Example> = {
         'kafka',
         evidence('shipping/src/orders-consumer.ts', 23),
       ],
+      // The reports worker of docker-compose.yml takes from both its queues.
+      ...['celery', 'reports'].map((queue) => [
+        'shop',
+        'reports-worker',
+        queue,
+        'celery',
+        JSON.stringify([{ repository: 'shop', file: 'docker-compose.yml', line: 58 }]),
+      ]),
       [
         'shop-reports',
         'build_sales_report',

@@ -54,9 +54,9 @@ describe('eventgraph scan examples/shop', () => {
   it('succeeds and summarises the scan on stderr only', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^shop: 27 files read, \d+ parsed, \d+ lines$/m);
+    expect(run.stderr).toMatch(/^shop: 28 files read, \d+ parsed, \d+ lines$/m);
     expect(run.stderr).toMatch(
-      /^graph: 5 Service, 5 Topic, 4 Queue, 7 Handler, 3 Event, 5 Job; 41 edges$/m,
+      /^graph: 6 Service, 5 Topic, 5 Queue, 8 Handler, 3 Event, 5 Job; 44 edges$/m,
     );
     expect(run.stderr).toMatch(/^done in \d+\.\d s$/m);
   });
@@ -75,6 +75,8 @@ describe('eventgraph scan examples/shop', () => {
       .filter((n) => n.label === 'Topic' || n.label === 'Queue')
       .map((n) => `${n.label} ${n.name} ${String(n.technology)} ${String(n.properties.kind)}`);
     expect(channels.sort()).toEqual([
+      // docker-compose.yml: the reports worker also takes from Celery's default queue.
+      'Queue celery celery queue',
       'Queue emails bullmq queue',
       'Queue reports celery queue',
       'Queue shipping.labels rabbitmq queue',
@@ -103,6 +105,8 @@ describe('eventgraph scan examples/shop', () => {
       'CONSUMES on_label_event -> shipping.labels.audit @ services/reports/reports/consumer.py:31',
       'CONSUMES printLabel -> shipping.labels @ services/shipping/src/amqp.ts:40',
       'CONSUMES processEmail -> emails @ services/notifications/src/worker.ts:17',
+      'CONSUMES reports-worker -> celery @ docker-compose.yml:58',
+      'CONSUMES reports-worker -> reports @ docker-compose.yml:58',
       'DEAD_LETTERS_TO shipping.labels -> shipping.dlx @ services/shipping/src/amqp.ts:14',
       'DEAD_LETTERS_TO shipping.labels.audit -> shipping.dlx @ services/reports/reports/consumer.py:24',
       'ENQUEUES @shop/notifications -> digest @ services/notifications/src/main.ts:6',
@@ -200,6 +204,7 @@ describe('eventgraph scan examples/shop', () => {
         .map((f) => f.summary)
         .sort(),
     ).toEqual([
+      'celery is consumed but never published in the scanned code',
       'orders.created.dlq is published but never consumed in the scanned code',
       'shipping.dlx is a dead-letter destination never consumed in the scanned code',
     ]);
@@ -210,10 +215,11 @@ describe('eventgraph scan examples/shop', () => {
         .map((f) => f.summary)
         .sort(),
     ).toEqual([
+      'celery has no dead-letter route; consumed by reports-worker',
       'emails has no dead-letter route; consumed by processEmail',
       'orders.cancelled has no dead-letter route; consumed by consume_cancellations, handleOrderBatch',
       'orders.created has no dead-letter route; consumed by handleOrderBatch, onOrderCreated',
-      'reports has no dead-letter route; consumed by build_sales_report',
+      'reports has no dead-letter route; consumed by build_sales_report, reports-worker',
     ]);
   });
 

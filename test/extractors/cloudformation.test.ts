@@ -4,16 +4,16 @@ import { evidenceOf, scanFixture, single } from '../helpers/scan-fixture.js';
 describe('cloudformation', () => {
   it('reads serverless.yml function events as consumers of the handler', async () => {
     const scan = await scanFixture('cloudformation-shipping', ['cloudformation']);
-    const ship = single(scan.edges('CONSUMES', 'src/ship.handler', 'shipments'));
+    const ship = single(scan.edges('CONSUMES', 'ship', 'shipments'));
     expect([ship.to, ship.properties, evidenceOf(ship)]).toEqual([
       'queue:sqs:shipments',
       { batch: 10 },
       ['serverless.yml:11'],
     ]);
-    expect(single(scan.edges('CONSUMES', 'src/notify.handler', 'shipment-events')).to).toBe(
+    expect(single(scan.edges('CONSUMES', 'notify', 'shipment-events')).to).toBe(
       'topic:sns:shipment-events',
     );
-    const bus = single(scan.edges('CONSUMES', 'src/notify.handler', 'logistics'));
+    const bus = single(scan.edges('CONSUMES', 'notify', 'logistics'));
     expect([bus.to, bus.properties]).toEqual([
       'topic:eventbridge:logistics',
       { eventPattern: '{"source":["carrier.tracking"]}' },
@@ -22,14 +22,17 @@ describe('cloudformation', () => {
 
   it('reads schedules of serverless and SAM functions', async () => {
     const scan = await scanFixture('cloudformation-shipping', ['cloudformation']);
-    const sweep = single(scan.edges('SCHEDULES', undefined, 'src/sweep.handler'));
+    const sweep = single(scan.edges('SCHEDULES', undefined, 'sweep'));
     expect([sweep.properties, evidenceOf(sweep)]).toEqual([
       { schedule: 'rate(15 minutes)', scheduleKind: 'interval', scheduler: 'serverless-schedule' },
       ['serverless.yml:25'],
     ]);
-    const nightly = single(scan.edges('SCHEDULES', undefined, 'returns.process'));
+    const nightly = single(scan.edges('SCHEDULES', undefined, 'ProcessReturn'));
     expect(nightly.properties.schedule).toBe('cron(0 2 * * ? *)');
-    expect(scan.node('Job', 'returns.process').technology).toBe('serverless-schedule');
+    expect(scan.node('Job', 'ProcessReturn')).toMatchObject({
+      technology: 'serverless-schedule',
+      properties: { handler: 'returns.process' },
+    });
   });
 
   it('resolves !GetAtt in redrive policies and SNS subscriptions, keeping dynamic names', async () => {
@@ -48,9 +51,17 @@ describe('cloudformation', () => {
       dynamic: true,
     });
     expect(single(scan.edges('ROUTES_TO', 'returns', 'returns-inbox')).evidence).toHaveLength(1);
-    expect(single(scan.edges('CONSUMES', 'returns.process', 'returns-inbox')).properties).toEqual({
+    expect(single(scan.edges('CONSUMES', 'ProcessReturn', 'returns-inbox')).properties).toEqual({
       batch: 5,
     });
+  });
+
+  it('names functions by their key, so functions sharing a handler stay apart', async () => {
+    const scan = await scanFixture('cloudformation-shipping', ['cloudformation']);
+    expect(scan.names('Handler')).toEqual(['ProcessReturn', 'Relabel', 'notify', 'ship']);
+    expect(scan.node('Handler', 'ship').properties).toEqual({ handler: 'src/ship.handler' });
+    expect(scan.node('Handler', 'Relabel').properties).toEqual({ handler: 'returns.process' });
+    expect(single(scan.edges('CONSUMES', 'Relabel')).to).toBe('queue:sqs:relabel');
   });
 
   it('finds nothing in templates without messaging resources or events', async () => {

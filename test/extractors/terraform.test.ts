@@ -39,6 +39,12 @@ describe('terraform', () => {
     const payments = single(scan.edges('DEAD_LETTERS_TO', 'payments.fifo', 'orders-dlq'));
     expect(payments.properties).toEqual({ maxReceiveCount: 3 });
     expect(evidenceOf(await node('queue:sqs:orders-dlq'))).toEqual(['infra/topics.tf:2']);
+    // aws_sqs_queue_redrive_policy, the policy as a resource of its own.
+    const refunds = single(scan.edges('DEAD_LETTERS_TO', 'refunds', 'orders-dlq'));
+    expect([refunds.properties, evidenceOf(refunds)]).toEqual([
+      { maxReceiveCount: 2 },
+      ['infra/queues.tf:38'],
+    ]);
   });
 
   it('reads SNS subscriptions as routes with their filter policy, and Lambda consumers', async () => {

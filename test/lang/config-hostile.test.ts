@@ -121,7 +121,7 @@ describe('hostile HCL', () => {
     const attributes = body.blocks[0]?.body.attributes;
     expect(attributes?.get('count')).toEqual({
       kind: 'raw',
-      text: 'var . enabled ? 1 : 0',
+      text: 'var.enabled ? 1 : 0',
       line: 2,
     });
     expect(attributes?.get('name')).toEqual({

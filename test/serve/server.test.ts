@@ -104,10 +104,10 @@ describe('GET /api/graph', () => {
     expect(data.graph.schemaVersion).toBe(1);
     expect(data.graph.counts.nodes).toEqual({
       Event: 3,
-      Handler: 7,
+      Handler: 8,
       Job: 5,
-      Queue: 4,
-      Service: 5,
+      Queue: 5,
+      Service: 6,
       Topic: 5,
     });
     expect(Object.keys(data.links)).toEqual(['shop']);

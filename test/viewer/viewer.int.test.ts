@@ -18,7 +18,7 @@ import {
 import { FIXTURES } from '../helpers/scan-fixture.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
-const SHOP_KINDS = { Event: 3, Handler: 7, Job: 5, Queue: 4, Service: 5, Topic: 5 };
+const SHOP_KINDS = { Event: 3, Handler: 8, Job: 5, Queue: 5, Service: 6, Topic: 5 };
 const HOSTILE_TOPIC = '<img src=x onerror="window.__pwned=1">';
 
 let temp: string;

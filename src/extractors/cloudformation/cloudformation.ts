@@ -243,17 +243,23 @@ function rule(
   }
 }
 
-/** The handler of a function resource of the template, when the id names one. */
+/**
+ * The function a logical id names, when it is one of the template's functions. Functions are
+ * named by logical id: several may share a handler (`index.handler`) in different code folders.
+ */
 function handlerOf(id: string | undefined, all: Located | undefined): string | undefined {
   if (!id) return undefined;
-  const resource = field(all, id);
-  const type = text(field(resource, 'Type'));
-  if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') return undefined;
-  return text(field(resource, 'Properties', 'Handler')) ?? id;
+  const type = text(field(field(all, id), 'Type'));
+  return type === 'AWS::Serverless::Function' || type === 'AWS::Lambda::Function' ? id : undefined;
+}
+
+function functionProperties(handler: string | undefined): Properties {
+  return handler ? { handler } : {};
 }
 
 function samFunction(cloud: CloudRecords, id: string, props: Located | undefined): void {
-  const handler = text(field(props, 'Handler')) ?? id;
+  const handler = id;
+  const about = functionProperties(text(field(props, 'Handler')));
   for (const [, event] of entries(field(props, 'Events'))) {
     const type = text(field(event, 'Type'));
     const eventProps = field(event, 'Properties');
@@ -262,29 +268,31 @@ function samFunction(cloud: CloudRecords, id: string, props: Located | undefined
     const line = event.line;
     if (type === 'SQS') {
       const queue = targetOf(field(eventProps, 'Queue'));
-      if (queue) cloud.consumer(handler, queue, line, batchProps);
+      if (queue) cloud.consumer(handler, queue, line, batchProps, about);
     } else if (type === 'SNS') {
       const topic = targetOf(field(eventProps, 'Topic'));
       const filter = field(eventProps, 'FilterPolicy');
-      if (topic) cloud.consumer(handler, topic, line, filter ? { filterPolicy: json(filter) } : {});
+      if (topic)
+        cloud.consumer(handler, topic, line, filter ? { filterPolicy: json(filter) } : {}, about);
     } else if (type === 'Kinesis') {
       const stream = targetOf(field(eventProps, 'Stream'));
-      if (stream) cloud.consumer(handler, stream, line, batchProps);
+      if (stream) cloud.consumer(handler, stream, line, batchProps, about);
     } else if (type === 'Schedule' || type === 'ScheduleV2') {
       const schedule =
         text(field(eventProps, 'Schedule')) ?? text(field(eventProps, 'ScheduleExpression'));
-      if (schedule) cloud.schedule(handler, schedule, line, 'serverless-schedule');
+      if (schedule) cloud.schedule(handler, schedule, line, 'serverless-schedule', about);
     } else if (type === 'EventBridgeRule' || type === 'CloudWatchEvent') {
       const bus = targetOf(field(eventProps, 'EventBusName')) ?? DEFAULT_BUS;
       const pattern = field(eventProps, 'Pattern');
-      cloud.consumer(handler, bus, line, pattern ? { eventPattern: json(pattern) } : {});
+      cloud.consumer(handler, bus, line, pattern ? { eventPattern: json(pattern) } : {}, about);
     }
   }
 }
 
 /** serverless.yml `functions:` and their `events:`. */
 function serverlessFunction(cloud: CloudRecords, name: string, fn: Located): void {
-  const handler = text(field(fn, 'handler')) ?? name;
+  const handler = name;
+  const about = functionProperties(text(field(fn, 'handler')));
   for (const event of items(field(fn, 'events'))) {
     for (const [type, spec] of entries(event)) {
       const line = event.line;
@@ -292,27 +300,27 @@ function serverlessFunction(cloud: CloudRecords, name: string, fn: Located): voi
       const batchProps: Properties = batch && batch > 1 ? { batch } : {};
       if (type === 'sqs') {
         const queue = targetOf(field(spec, 'arn')) ?? targetOf(spec);
-        if (queue) cloud.consumer(handler, queue, line, batchProps);
+        if (queue) cloud.consumer(handler, queue, line, batchProps, about);
       } else if (type === 'sns') {
         const topic = snsTopic(spec);
         const filter = field(spec, 'filterPolicy');
         if (topic)
-          cloud.consumer(handler, topic, line, filter ? { filterPolicy: json(filter) } : {});
+          cloud.consumer(handler, topic, line, filter ? { filterPolicy: json(filter) } : {}, about);
       } else if (type === 'stream') {
         const arnNode = field(spec, 'arn') ?? spec;
         const kind = text(field(spec, 'type'));
         const stream = targetOf(arnNode);
-        if (stream && kind !== 'dynamodb') cloud.consumer(handler, stream, line, batchProps);
+        if (stream && kind !== 'dynamodb') cloud.consumer(handler, stream, line, batchProps, about);
       } else if (type === 'schedule') {
         const rates = field(spec, 'rate') ?? spec;
         for (const rate of rates.kind === 'seq' ? rates.items : [rates]) {
           const schedule = text(rate);
-          if (schedule) cloud.schedule(handler, schedule, rate.line, 'serverless-schedule');
+          if (schedule) cloud.schedule(handler, schedule, rate.line, 'serverless-schedule', about);
         }
       } else if (type === 'eventBridge') {
         const schedule = text(field(spec, 'schedule'));
         if (schedule) {
-          cloud.schedule(handler, schedule, line, 'serverless-schedule');
+          cloud.schedule(handler, schedule, line, 'serverless-schedule', about);
           continue;
         }
         const busName = field(spec, 'eventBus');
@@ -320,7 +328,7 @@ function serverlessFunction(cloud: CloudRecords, name: string, fn: Located): voi
           targetOf(busName) ??
           (text(busName) ? { named: BUS, name: nameOf(busName, 'eventBus') } : DEFAULT_BUS);
         const pattern = field(spec, 'pattern');
-        cloud.consumer(handler, bus, line, pattern ? { eventPattern: json(pattern) } : {});
+        cloud.consumer(handler, bus, line, pattern ? { eventPattern: json(pattern) } : {}, about);
       }
     }
   }

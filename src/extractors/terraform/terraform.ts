@@ -337,6 +337,22 @@ function links(
         );
       break;
     }
+    case 'aws_sqs_queue_redrive_policy': {
+      // The redrive policy as its own resource (AWS provider 4.x and later).
+      const queue = targetOf(attribute(block, 'queue_url'));
+      const policy = policyObject(attribute(block, 'redrive_policy'));
+      const dlq = targetOf(policy?.get('deadLetterTargetArn'));
+      const maxReceiveCount = numberOf(policy?.get('maxReceiveCount'));
+      if (queue && dlq)
+        cloud.link(
+          'DEAD_LETTERS_TO',
+          queue,
+          dlq,
+          block.line,
+          maxReceiveCount === undefined ? {} : { maxReceiveCount },
+        );
+      break;
+    }
     case 'aws_sns_topic_subscription': {
       const topic = targetOf(attribute(block, 'topic_arn'));
       const endpoint = targetOf(attribute(block, 'endpoint'));

@@ -39,6 +39,7 @@ interface Link {
 
 interface Consumer {
   handler: string;
+  handlerProperties: Properties;
   source: Target;
   line: number;
   properties: Properties;
@@ -80,17 +81,30 @@ export class CloudRecords {
     this.links.push({ type, from, to, line, properties });
   }
 
-  consumer(handler: string, source: Target, line: number, properties: Properties = {}): void {
-    this.consumers.push({ handler, source, line, properties });
+  /** A function consuming from a source; `handlerProperties` describe the function itself. */
+  consumer(
+    handler: string,
+    source: Target,
+    line: number,
+    properties: Properties = {},
+    handlerProperties: Properties = {},
+  ): void {
+    this.consumers.push({ handler, handlerProperties, source, line, properties });
   }
 
   /** A function run on a schedule: a Job the platform's scheduler starts. */
-  schedule(job: string, schedule: string, line: number, technology: TechnologyId): void {
+  schedule(
+    job: string,
+    schedule: string,
+    line: number,
+    technology: TechnologyId,
+    jobProperties: Properties = {},
+  ): void {
     const evidence = evidenceAt(this.location, line);
     const jobRef = ref.job(this.location.repository, technology, job);
     const kind = /^rate\(/i.test(schedule) ? 'interval' : 'cron';
     this.records.push(
-      nodeRecord(jobRef, { name: job, technology }, evidence),
+      nodeRecord(jobRef, { name: job, technology, properties: jobProperties }, evidence),
       edgeRecord(
         'SCHEDULES',
         ref.serviceOf(this.location),
@@ -122,7 +136,15 @@ export class CloudRecords {
       const evidence = evidenceAt(this.location, consumer.line);
       const handler = ref.handler(this.location, consumer.handler);
       this.records.push(
-        nodeRecord(handler, { name: consumer.handler, technology: source.technology }, evidence),
+        nodeRecord(
+          handler,
+          {
+            name: consumer.handler,
+            technology: source.technology,
+            properties: consumer.handlerProperties,
+          },
+          evidence,
+        ),
         edgeRecord(
           'CONSUMES',
           handler,

@@ -234,11 +234,7 @@ class Parser {
     const value = this.postfix(this.primary());
     if (this.atExpressionEnd()) return value;
     this.skipRest();
-    const text = this.tokens
-      .slice(start, this.index)
-      .filter((t) => t.kind !== 'newline')
-      .map((t) => (t.kind === 'string' ? JSON.stringify(t.text) : t.text))
-      .join(' ');
+    const text = joinTokens(this.tokens.slice(start, this.index));
     return { kind: 'raw', text, line: value.line };
   }
 
@@ -403,6 +399,25 @@ class Parser {
       if (token.kind !== 'newline') parts.push(token.text);
     }
   }
+}
+
+/** Tokens back to text: spaces around operators, none inside `a.b`, `f(x)` or `l[0]`. */
+function joinTokens(tokens: readonly Token[]): string {
+  let text = '';
+  let previous: Token | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'newline') continue;
+    const written = token.kind === 'string' ? JSON.stringify(token.text) : token.text;
+    const tight =
+      previous === undefined ||
+      ['.', ')', ']', ','].includes(written) ||
+      ['.', '(', '['].includes(previous.text) ||
+      (written === '(' && previous.kind === 'ident') ||
+      (written === '[' && previous.kind !== 'punct');
+    text += tight ? written : ` ${written}`;
+    previous = token;
+  }
+  return text;
 }
 
 function keyText(key: HclValue): string {
