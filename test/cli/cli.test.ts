@@ -88,14 +88,14 @@ describe('eventgraph scan: notes on what manifests declare', () => {
       path.join(fixture, 'package.json'),
       JSON.stringify({
         name: 'api',
-        dependencies: { kafkajs: '2', '@nestjs/microservices': '10', 'bee-queue': '1' },
+        dependencies: { kafkajs: '2', '@nestjs/microservices': '10', kue: '0.11' },
       }),
     );
     writeFileSync(path.join(fixture, 'main.ts'), "import { Kafka } from 'kafkajs';\n");
     const run = runCli(['scan', fixture, '--out', out]);
     expect(run.status).toBe(0);
     expect(run.stderr.split('\n').filter((l) => l.startsWith('note: '))).toEqual([
-      'note: declared-only/package.json declares bee-queue, which this version does not read',
+      'note: declared-only/package.json declares kue, which this version does not read',
       'note: declared-only/package.json declares @nestjs/microservices, kafkajs, but no use of them was found',
     ]);
     expect(readFileSync(path.join(out, 'eventgraph-report.md'), 'utf8')).toBe(

@@ -3,7 +3,19 @@
 // a report of "no event-driven patterns" is not mistaken for proof of absence.
 export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // npm
+  'kafka-node',
+  '@golevelup/nestjs-rabbitmq',
+  '@ssut/nestjs-sqs',
+  'stompit',
+  'rhea',
+  'zeromq',
+  'pulsar-client',
+  'kue',
+  'moleculer',
+  '@trigger.dev/sdk',
   // PyPI (normalised names)
+  'pyzmq',
+  'stomp-py',
   'aiokafka',
   'faust',
   'faust-streaming',
