@@ -21,6 +21,7 @@ import {
   evidenceOf,
   HandlerNames,
   methodCalls,
+  receiverText,
   publisherOf,
   publishTargets,
   type PublishTarget,
@@ -292,7 +293,7 @@ function listen(
   const callback = listener?.call.getArguments()[1];
   const fn = callback ? file.resolver.functionOf(callback) : undefined;
   const fallback = listener
-    ? `${listener.call.getExpression().getText()} notification`
+    ? `${receiverText(listener.call)} notification`
     : `${first.channel.name} listener`;
   const { ref: handler, name } = names.handler(
     anchor,
