@@ -8,7 +8,12 @@ describe('rascal', () => {
     scan = await scanFixture('rascal-billing', ['rascal']);
     expect(scan.diagnostics).toEqual([]);
     expect(scan.names('Topic')).toEqual(['invoices', 'invoices.dlx']);
-    expect(scan.names('Queue')).toEqual(['invoices.audit', 'invoices.failed', 'invoices.issued']);
+    expect(scan.names('Queue')).toEqual([
+      'invoices.audit',
+      'invoices.failed',
+      'invoices.issued',
+      'invoices.reminders',
+    ]);
     expect(scan.node('Topic', 'invoices').properties).toEqual({
       kind: 'exchange',
       exchangeType: 'topic',
@@ -53,6 +58,13 @@ describe('rascal', () => {
     expect(handler.properties.retry).toBe(
       'redeliveries.limit=3, republish attempts=2 defer=1000ms',
     );
+  });
+
+  it("subscribes to a queue's default subscription through createBroker's callback", () => {
+    const edge = single(scan.edges('CONSUMES', 'sendReminder', 'invoices.reminders'));
+    expect(edge.properties).toEqual({ ack: 'manual' });
+    expect(evidenceOf(edge)).toEqual(['src/reminders.js:12']);
+    expect(evidenceOf(scan.node('Queue', 'invoices.reminders'))).toContain('src/reminders.js:3');
   });
 
   it('lets the handler forward a failed message to its publication', () => {
