@@ -249,6 +249,8 @@ function bindingKeys(file: TsFile, fields: Map<string, Node>): string[] | undefi
   if (typeof single === 'string') return [single];
   const list = fields.get('bindingKeys');
   const node = list ? file.resolver.constantNode(list) : undefined;
+  const one = file.resolver.literalOf(node);
+  if (typeof one === 'string') return [one];
   if (!node || !Node.isArrayLiteralExpression(node)) return undefined;
   return node.getElements().flatMap((e) => {
     const key = file.resolver.literalOf(e);
@@ -366,10 +368,10 @@ function destinationOf(
   if (declared) {
     const exchange = file.resolver.literalOf(declared.fields.get('exchange'));
     const queue = file.resolver.literalOf(declared.fields.get('queue'));
-    const routingKey = file.resolver.literalOf(declared.fields.get('routingKey'));
+    const routingKey = declared.fields.get('routingKey');
     if (typeof exchange === 'string') {
       const destination: Destination = { label: 'Topic', name: exchange || '(AMQP default)' };
-      if (typeof routingKey === 'string') destination.routingKey = routingKey;
+      if (routingKey) destination.routingKey = file.resolver.resolveName(routingKey).name;
       return destination;
     }
     return typeof queue === 'string' ? { label: 'Queue', name: queue } : undefined;
