@@ -6,6 +6,8 @@
 // requires: CONSUMES (Handler or Job to Topic or Queue); consumerGroup on the edge or the
 //   consumer; concurrency on the edge or the consumer. Consumers of a channel named only at
 //   run time are not counted together: one expression may stand for several channels.
+//   Handlers one subscription dispatches to by message pattern (dispatcher on the edge, as
+//   NestJS does) are one consumer.
 // finds: competing-consumers
 MATCH (consumer)-[c:CONSUMES]->(ch)
 WITH ch, consumer, c, coalesce(c.consumerGroup, consumer.consumerGroup) AS groupName
@@ -20,7 +22,7 @@ WITH ch, consumer, c, groupName,
   END AS share
 WITH ch, share,
   max(DISTINCT groupName) AS consumerGroup,
-  count(DISTINCT consumer.id) AS consumerCount,
+  count(DISTINCT coalesce(c.dispatcher, consumer.id)) AS consumerCount,
   max(DISTINCT coalesce(c.concurrency, consumer.concurrency, 1)) AS maxConcurrency,
   collect(DISTINCT consumer.id) AS consumerIds,
   collect(DISTINCT consumer.name) AS consumerNames,

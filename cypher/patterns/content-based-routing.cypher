@@ -3,6 +3,7 @@
 // why: an exchange that binds queues with different routing keys, or with wildcard patterns,
 //   sends each message to the queues its key matches, so the key chosen by a publisher
 //   decides who handles the message.
+//   (message-pattern-routing.cypher finds the same by a framework's message patterns.)
 // requires: ROUTES_TO (Topic to Queue) with routingKey.
 // finds: content-based-routing
 MATCH (exchange:Topic)-[r:ROUTES_TO]->(q:Queue)

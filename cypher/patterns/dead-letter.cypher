@@ -9,10 +9,11 @@
 //   route nobody can see: its rows say so, and it is never reported as uncovered. A consumer
 //   whose own code (the handler or its service) publishes to a channel named after the
 //   consumed one with a dead-letter suffix (orders.created.dlq) parks failed messages there:
-//   that is its route.
+//   that is its route. An in-process bus calls its handlers directly: no broker holds a
+//   failed message, so its channels are left out.
 // finds: dead-letter, no-dead-letter-route
 MATCH (ch)
-WHERE ch.kind = 'Topic' OR ch.kind = 'Queue'
+WHERE (ch.kind = 'Topic' OR ch.kind = 'Queue') AND coalesce(ch.technology, '') <> 'in-process'
 OPTIONAL MATCH (consumer)-[c:CONSUMES]->(ch)
 OPTIONAL MATCH (ch)-[d:DEAD_LETTERS_TO]->(dlq)
 // Kùzu drops every match when this WHERE tests only earlier variables (dlq IS NULL), so the

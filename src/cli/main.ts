@@ -7,6 +7,7 @@ import createDebug from 'debug';
 import { EXIT, EventgraphError } from '../errors.js';
 import { projectVersion } from '../project-root.js';
 import { scan } from '../scan/scan.js';
+import { readSystemFile } from '../scan/system-file.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import { NEO4J_OPTION_HELP, neo4jTarget } from './neo4j-target.js';
@@ -15,6 +16,7 @@ import { registerServeCommand } from './serve-command.js';
 
 interface ScanFlags {
   out: string;
+  system?: string;
   report?: string;
   json?: string;
   html?: string;
@@ -41,7 +43,8 @@ function buildProgram(): Command {
   program
     .command('scan')
     .description('scan repositories and write a Markdown report and a JSON graph export')
-    .argument('<path...>', 'repository folders to scan')
+    .argument('[path...]', 'repository folders to scan')
+    .option('--system <file>', 'also scan the repositories a system file lists (eventgraph.yaml)')
     .option('--out <dir>', 'folder for the report, the export and the embedded database', '.')
     .option('--report <file>', 'report file (default: <out>/eventgraph-report.md)')
     .option('--json <file>', 'graph export file (default: <out>/eventgraph-graph.json)')
@@ -68,8 +71,13 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   if (flags.debug) createDebug.enable('eventgraph:*');
   const progress = flags.quiet ? undefined : createProgress(process.stderr);
   try {
+    const system = flags.system ? await readSystemFile(flags.system) : undefined;
+    const listed = system?.repositories ?? [];
     const outcome = await scan({
-      paths,
+      paths: [...listed.map((r) => r.path), ...paths],
+      names: listed.map((r) => r.name),
+      remotes: listed.map((r) => r.remote),
+      title: system?.name,
       outDir: path.resolve(flags.out),
       reportFile: flags.report && path.resolve(flags.report),
       jsonFile: flags.json && path.resolve(flags.json),

@@ -94,9 +94,25 @@ export function languageOf(relativePath: string): Language | undefined {
   const base = path.posix.basename(relativePath);
   if (base === 'package.json' || base === 'pyproject.toml') return 'manifest';
   if (/^requirements[\w.-]*\.txt$/.test(base)) return 'manifest';
+  if (isDeploymentConfig(relativePath, base)) return 'config';
   if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(base)) return 'typescript';
   if (/\.pyi?$/.test(base)) return base.endsWith('.pyi') ? undefined : 'python';
   return undefined;
+}
+
+/** Lock files and CI definitions are YAML too, but never describe what a system deploys. */
+const NOT_DEPLOYMENT_YAML = /(^|\/)(\.github|\.gitlab|\.circleci)\/|(^|\/)[^/]*lock\.ya?ml$/;
+
+/**
+ * Deployment configuration: compose files, Procfiles, crontabs, Terraform, and YAML the config
+ * frontend sorts by content (Kubernetes, CloudFormation / SAM, serverless.yml, Helm).
+ */
+function isDeploymentConfig(relativePath: string, base: string): boolean {
+  if (/^Procfile([.-][\w.-]+)?$/.test(base)) return true;
+  if (base === 'crontab' || /\.(crontab|cron)$/.test(base)) return true;
+  if (/(^|\/)cron\.d\/[^/]+$/.test(relativePath)) return true;
+  if (/\.tf$/.test(base)) return true;
+  return /\.ya?ml$/.test(base) && !NOT_DEPLOYMENT_YAML.test(relativePath);
 }
 
 export function isTestOrDocsPath(relativePath: string): boolean {

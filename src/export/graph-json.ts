@@ -68,7 +68,7 @@ export interface ExportTechnology {
 export interface GraphExport {
   schemaVersion: typeof SCHEMA_VERSION;
   verdict: Verdict;
-  repositories: { name: string; root: string; commit: string | null }[];
+  repositories: { name: string; root: string; commit: string | null; remote?: string }[];
   technologies: ExportTechnology[];
   counts: { nodes: Record<string, number>; edges: Record<string, number> };
   nodes: ExportNode[];
@@ -92,7 +92,12 @@ export function buildExport(
   const result: GraphExport = {
     schemaVersion: SCHEMA_VERSION,
     verdict: verdictOf(graph),
-    repositories: graph.repositories.map((r) => ({ name: r.name, root: r.root, commit: r.commit })),
+    repositories: graph.repositories.map((r) => ({
+      name: r.name,
+      root: r.root,
+      commit: r.commit,
+      ...(r.remote === undefined ? {} : { remote: r.remote }),
+    })),
     technologies: technologiesOf(graph),
     counts: { nodes: countBy(nodes, (n) => n.label), edges: countBy(edges, (e) => e.type) },
     nodes,

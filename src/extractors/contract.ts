@@ -4,7 +4,7 @@
 import type { EdgeType, GraphRecord, NodeLabel } from '../model/graph.js';
 import type { TechnologyId } from '../model/taxonomy.js';
 
-export type Language = 'typescript' | 'python' | 'manifest';
+export type Language = 'typescript' | 'python' | 'manifest' | 'config';
 
 /** A file selected for extraction, read once by the scan. */
 export interface SourceInput {
@@ -18,7 +18,8 @@ export interface SourceInput {
 }
 
 export interface Diagnostic {
-  severity: 'warning' | 'error';
+  /** A note tells what was read and deliberately not reported (infrastructure alone). */
+  severity: 'warning' | 'error' | 'note';
   repository: string;
   file?: string;
   line?: number;
@@ -47,7 +48,9 @@ export interface ExtractorDeclaration {
 
 export interface ExtractContext {
   /** Records a problem with the file and lets the scan go on. */
-  report(diagnostic: Omit<Diagnostic, 'repository' | 'severity'> & { severity?: 'warning' }): void;
+  report(
+    diagnostic: Omit<Diagnostic, 'repository' | 'severity'> & { severity?: 'warning' | 'note' },
+  ): void;
 }
 
 export interface Extractor<ParsedFile> extends ExtractorDeclaration {

@@ -227,6 +227,8 @@ export interface RepositoryInfo {
   name: string;
   root: string;
   commit: string | null;
+  /** Web address given for it (a system file's `remote`), for links to its files. */
+  remote?: string;
 }
 
 export interface Graph {

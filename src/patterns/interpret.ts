@@ -237,11 +237,55 @@ const requestReply = patternsOnly('request-reply', (row) => {
 const contentBasedRouting = patternsOnly('content-based-routing', (row) => {
   const keys = strings(row, 'routingKeys');
   const queues = strings(row, 'queueNames');
+  if (text(row, 'exchangeType') === 'message pattern') {
+    const by = plural(keys.length, 'message pattern', 'message patterns');
+    return `${text(row, 'exchangeName') ?? ''} is dispatched to handlers by ${by} (${list(keys)})`;
+  }
   const patterns = keys.some((key) => key.includes('*') || key.includes('#'));
   const by = patterns
     ? plural(keys.length, 'key pattern', 'key patterns')
     : plural(keys.length, 'key', 'keys');
   return `${text(row, 'exchangeName') ?? ''} routes by ${by} (${list(keys)}) to ${list(queues)}`;
+});
+
+const cqrs = patternsOnly('cqrs', (row) => {
+  const commands = list(strings(row, 'commandHandlers'));
+  const queries = list(strings(row, 'queryHandlers'));
+  const service = displayName(text(row, 'serviceId') ?? '');
+  return `${service} handles commands (${commands}) apart from queries (${queries})`;
+});
+
+const saga = patternsOnly('saga', (row) => {
+  const events = list(strings(row, 'events'));
+  const commands = list(strings(row, 'commands'));
+  return `${text(row, 'sagaName') ?? ''} reacts to ${events} by dispatching ${commands}`;
+});
+
+const messageTypeDispatch = patternsOnly('content-based-routing', (row) => {
+  const types = list(strings(row, 'typeNames'));
+  const handlers = plural(numberOf(row, 'handlerCount'), 'handler', 'handlers');
+  return `messages are dispatched by type to ${handlers}: ${types}`;
+});
+
+const cqrsReadModels = patternsOnly('cqrs', (row) => {
+  const projector = text(row, 'projectorName') ?? '';
+  const table = text(row, 'readModel') ?? '';
+  const events = list(strings(row, 'eventNames'));
+  const commands = plural(
+    numberOf(row, 'commandHandlerCount'),
+    'command handler',
+    'command handlers',
+  );
+  return `${projector} projects ${events} into the read model ${table}, apart from ${commands}`;
+});
+
+const eventSourcing = patternsOnly('event-sourcing', (row) => {
+  const stream = text(row, 'streamName') ?? '';
+  const events = strings(row, 'eventNames');
+  const readers = strings(row, 'readerNames');
+  const stored = events.length > 0 ? ` of ${list(events)}` : '';
+  const replay = readers.length > 0 ? `; ${list(readers)} rebuilds state from it` : '';
+  return `${stream} is an append-only event log${stored}${replay}`;
 });
 
 /** Keyed by query file id (the file name without `.cypher`). */
@@ -255,4 +299,10 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'exactly-once': exactlyOnce,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
+  'message-pattern-routing': contentBasedRouting,
+  cqrs,
+  saga,
+  'message-type-dispatch': messageTypeDispatch,
+  'read-models': cqrsReadModels,
+  'event-sourcing': eventSourcing,
 };

@@ -17,7 +17,8 @@ export function buildPrefilter(declarations: readonly ExtractorDeclaration[]): P
     if (alternation) patterns.set(language, new RegExp(alternation));
   }
   return (language, text) => {
-    if (language === 'manifest') return true;
+    // Configuration files are chosen by name and sorted by content in their frontend.
+    if (language === 'manifest' || language === 'config') return true;
     return patterns.get(language)?.test(text) ?? false;
   };
 }

@@ -18,6 +18,8 @@ import { TECHNOLOGIES, isTechnologyId, type PatternId } from '../model/taxonomy.
 import { code, mermaidLabel, text } from './markdown.js';
 import { compareText, uniqueSortedEvidence } from './order.js';
 import { redactDeep } from './redact.js';
+import { systemBlocks } from './system.js';
+import type { ServiceFlow } from '../patterns/flows.js';
 
 export interface ReportTable {
   headers: string[];
@@ -29,6 +31,8 @@ export interface ReportBlock {
   title: string;
   table: ReportTable | null;
   items: string[] | null;
+  /** Mermaid flowchart statements, without the `flowchart LR` header. */
+  diagram?: string[];
 }
 
 export interface ReportSection {
@@ -53,6 +57,10 @@ export interface ViewModelOptions {
   evidenceLimit?: number;
   /** Path of the self-contained viewer relative to the report's folder, with '/'. */
   viewerLink?: string;
+  /** The report's title; else the repositories' names. */
+  title?: string;
+  /** Flows between services, from cypher/system. */
+  flows?: readonly ServiceFlow[];
 }
 
 const STREAM_KINDS = new Set(['topic', 'stream']);
@@ -75,7 +83,9 @@ export function buildViewModel(
     redactDeep([...gaps]),
     options.evidenceLimit ?? 3,
   );
+  const flows = redactDeep([...(options.flows ?? [])]);
   const sections: ReportSection[] = [
+    section('Services and flows', systemBlocks(context.graph, flows, context)),
     section('Message brokers and queues', brokerBlocks(context)),
     section('Event patterns', eventBlocks(context)),
     section('Messaging patterns', messagingBlocks(context)),
@@ -86,7 +96,7 @@ export function buildViewModel(
 
   return {
     verdict: verdictOf(context.graph),
-    title: context.graph.repositories.map((r) => text(r.name)).join(', '),
+    title: text(options.title ?? context.graph.repositories.map((r) => r.name).join(', ')),
     summary: summaryOf(context),
     diagram: diagramOf(context),
     sections,
@@ -163,12 +173,11 @@ class ReportContext {
     return `${subject}${shown} — ${this.evidence(evidence)}`;
   }
 
-  evidence(evidence: readonly Evidence[]): string {
+  /** Locations as `file:line`, with the repository first when more than one is in view. */
+  evidence(evidence: readonly Evidence[], qualified = this.multiRepository): string {
     const sorted = uniqueSortedEvidence(evidence);
     const shown = sorted.slice(0, this.evidenceLimit).map((e) => {
-      const location = this.multiRepository
-        ? `${e.repository}:${formatEvidence(e)}`
-        : formatEvidence(e);
+      const location = qualified ? `${e.repository}:${formatEvidence(e)}` : formatEvidence(e);
       return code(location);
     });
     const more = sorted.length - shown.length;

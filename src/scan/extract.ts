@@ -214,13 +214,20 @@ function collectManifests(
 }
 
 /** Names repositories after their folders, made unique. */
-export function repositoryTargets(paths: readonly string[]): RepositoryTarget[] {
-  const used = new Map<string, number>();
-  return paths.map((p) => {
+/** One target per path, named as given or after its folder; a repeated folder name gets -2... */
+export function repositoryTargets(
+  paths: readonly string[],
+  names: readonly (string | undefined)[] = [],
+): RepositoryTarget[] {
+  const taken = new Set(names.filter((n): n is string => n !== undefined));
+  return paths.map((p, index) => {
     const root = path.resolve(p);
+    const given = names[index];
+    if (given !== undefined) return { name: given, root };
     const base = path.basename(root) || 'repository';
-    const seen = used.get(base) ?? 0;
-    used.set(base, seen + 1);
-    return { name: seen === 0 ? base : `${base}-${String(seen + 1)}`, root };
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${String(n)}`;
+    taken.add(name);
+    return { name, root };
   });
 }

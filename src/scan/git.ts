@@ -13,12 +13,17 @@ export async function readCommit(root: string): Promise<string | null> {
   if (SHA.test(head)) return head;
   const refName = /^ref: (refs\/[\w./-]+)$/.exec(head)?.[1];
   if (!refName || refName.includes('..')) return null;
-  const loose = (await readOrNull(path.join(gitDir, refName)))?.trim();
-  if (loose && SHA.test(loose)) return loose;
-  const packed = await readOrNull(path.join(gitDir, 'packed-refs'));
-  for (const line of packed?.split('\n') ?? []) {
-    const [sha, name] = line.trim().split(' ');
-    if (name === refName && sha && SHA.test(sha)) return sha;
+  // A linked worktree keeps its HEAD but shares branches with the main .git (`commondir`).
+  const common = (await readOrNull(path.join(gitDir, 'commondir')))?.trim();
+  const folders = common ? [gitDir, path.resolve(gitDir, common)] : [gitDir];
+  for (const folder of folders) {
+    const loose = (await readOrNull(path.join(folder, refName)))?.trim();
+    if (loose && SHA.test(loose)) return loose;
+    const packed = await readOrNull(path.join(folder, 'packed-refs'));
+    for (const line of packed?.split('\n') ?? []) {
+      const [sha, name] = line.trim().split(' ');
+      if (name === refName && sha && SHA.test(sha)) return sha;
+    }
   }
   return null;
 }

@@ -11,6 +11,7 @@ import { NODE_LABELS } from '../model/graph.js';
 import type { SkippedFile } from '../discover/discover.js';
 import { buildExport, serializeExport } from '../export/graph-json.js';
 import { runPatterns } from '../patterns/patterns.js';
+import { runFlows, type ServiceFlow } from '../patterns/flows.js';
 import { buildViewModel } from '../report/view-model.js';
 import { renderReport } from '../report/render.js';
 import { KuzuStore } from '../store/kuzu-store.js';
@@ -37,6 +38,12 @@ export interface ScanRequest extends Omit<ExtractOptions, 'extractors'> {
   htmlFile?: string;
   /** Load into this Neo4j instead of the embedded store. */
   neo4j?: Neo4jConnection | null;
+  /** Names for the repositories at the same index of `paths` (a system file's `name`). */
+  names?: readonly (string | undefined)[];
+  /** Web addresses for the repositories at the same index of `paths`. */
+  remotes?: readonly (string | undefined)[];
+  /** The report's title, a system file's `name`; else the repositories' names. */
+  title?: string;
 }
 
 export interface ScanSummary {
@@ -77,14 +84,19 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   await prepareOutputFolder(request.outDir);
   await prepareOutputFolder(path.join(request.outDir, '.eventgraph'));
   for (const output of outputs) await prepareOutputFile(output.file);
-  const targets = repositoryTargets(request.paths);
+  const targets = repositoryTargets(request.paths, request.names);
 
   const extractions = [];
   for (const target of targets) extractions.push(await extractRepository(target, request));
   const knownPackages = new Set(allExtractors().flatMap((e) => e.packages));
   const graph = assembleGraph(
     extractions.map((x, index) => ({
-      repository: { name: x.name, root: request.paths[index] ?? x.root, commit: x.commit },
+      repository: {
+        name: x.name,
+        root: request.paths[index] ?? x.root,
+        commit: x.commit,
+        ...(request.remotes?.[index] === undefined ? {} : { remote: request.remotes[index] }),
+      },
       records: x.records,
       manifests: x.manifests.map((m) => ({
         ...m,
@@ -98,9 +110,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ? new Neo4jStore(request.neo4j)
     : new KuzuStore({ location: storeDir });
   let derived: { patterns: PatternFinding[]; gaps: GapFinding[] };
+  let flows: ServiceFlow[];
   try {
     await store.load(graph);
     derived = onlyAbout(graph, await runPatterns(store));
+    flows = await runFlows(store);
   } finally {
     await store.close();
   }
@@ -108,7 +122,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const viewerLink =
     htmlFile === null ? null : path.relative(path.dirname(reportFile), htmlFile).split(path.sep);
   const report = renderReport(
-    buildViewModel(graph, derived.patterns, derived.gaps, { viewerLink: viewerLink?.join('/') }),
+    buildViewModel(graph, derived.patterns, derived.gaps, {
+      viewerLink: viewerLink?.join('/'),
+      title: request.title,
+      flows: flows.filter((f) => touchesScan(graph, f)),
+    }),
   );
   const exported = buildExport(graph, derived.patterns, derived.gaps);
   await writeFile(reportFile, report, 'utf8');
@@ -170,4 +188,10 @@ function onlyAbout(
   const ids = new Set(graph.nodes.map((n) => n.id));
   const touches = (finding: { subjects: string[] }) => finding.subjects.some((s) => ids.has(s));
   return { patterns: derived.patterns.filter(touches), gaps: derived.gaps.filter(touches) };
+}
+
+/** A flow with a service of this scan at one end; others belong to other scans' reports. */
+function touchesScan(graph: Graph, flow: ServiceFlow): boolean {
+  const scanned = new Set(graph.repositories.map((r) => r.name));
+  return scanned.has(flow.from.repository) || scanned.has(flow.to.repository);
 }

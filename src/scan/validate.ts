@@ -5,7 +5,10 @@ import { UsageError } from '../errors.js';
 
 export async function checkRepositoryPaths(paths: readonly string[]): Promise<void> {
   if (paths.length === 0) {
-    throw new UsageError('no repository path given', 'run: eventgraph scan <path...>');
+    throw new UsageError(
+      'no repository path given',
+      'run: eventgraph scan <path...> or eventgraph scan --system eventgraph.yaml',
+    );
   }
   for (const p of paths) {
     let info;

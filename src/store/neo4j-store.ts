@@ -12,9 +12,9 @@ import { mergeEdge, mergeNode, sortEvidence } from '../graph/assemble.js';
 import type { EdgeType, Graph, GraphEdge, GraphNode, NodeLabel } from '../model/graph.js';
 import { assertReadOnlyText } from './query-guard.js';
 import {
-  NODE_COLUMNS,
+  nodeColumns,
   NODE_TABLES,
-  REL_COLUMNS,
+  relColumns,
   REL_TABLES,
   allowsPair,
   neo4jConstraints,
@@ -415,9 +415,11 @@ interface UpsertQueries<T extends Item> extends StoredQueries<T> {
 type StoredColumns = Record<string, unknown>;
 type Neo4jRecord = Awaited<ReturnType<ManagedTransaction['run']>>['records'][number];
 
-const REL_PROPERTIES = `{${[...REL_COLUMNS.map((c) => c.name), ...BOOKKEEPING]
-  .map((name) => `${name}: r.columns.${name}`)
-  .join(', ')}}`;
+function relProperties(type: EdgeType): string {
+  return `{${[...relColumns(type).map((c) => c.name), ...BOOKKEEPING]
+    .map((name) => `${name}: r.columns.${name}`)
+    .join(', ')}}`;
+}
 
 function ours(v: string): string {
   return `any(r IN ${v}.sourceRepositories WHERE r IN $repositories)`;
@@ -499,7 +501,7 @@ function edgeUpsert(type: EdgeType, from: NodeLabel, to: NodeLabel): UpsertQueri
     lockExisting:
       `UNWIND $ids AS id MATCH (a)-[e:${type} {id: id}]->(b) ` + `SET e.loading = true ${returned}`,
     // Properties inline rather than `SET e = r.columns`, which plans an Eager (all rows held).
-    create: `UNWIND $rows AS r ${endpoints} CREATE (a)-[e:${type} ${REL_PROPERTIES}]->(b)`,
+    create: `UNWIND $rows AS r ${endpoints} CREATE (a)-[e:${type} ${relProperties(type)}]->(b)`,
   };
 }
 
@@ -536,7 +538,10 @@ function nodeStoreRow(id: string, contributions: Contribution<GraphNode>[]): Sto
   for (const c of ordered) mergeNode(merged, { ...c.item, id });
   const node = sortEvidence(merged.get(id) ?? missing(id));
   const owner = ordered.map((c) => c.owner ?? null).find((o) => o !== null) ?? null;
-  return { ...storedColumns(nodeRow(node, owner), NODE_COLUMNS), ...bookkeeping(ordered) };
+  return {
+    ...storedColumns(nodeRow(node, owner), nodeColumns(node.label)),
+    ...bookkeeping(ordered),
+  };
 }
 
 function edgeStoreRow(id: string, contributions: Contribution<GraphEdge>[]): StoredRow {
@@ -544,7 +549,7 @@ function edgeStoreRow(id: string, contributions: Contribution<GraphEdge>[]): Sto
   const merged = new Map<string, GraphEdge>();
   for (const c of ordered) mergeEdge(merged, { ...c.item, id });
   const edge = sortEvidence(merged.get(id) ?? missing(id));
-  return { ...storedColumns(relRow(edge), REL_COLUMNS), ...bookkeeping(ordered) };
+  return { ...storedColumns(relRow(edge), relColumns(edge.type)), ...bookkeeping(ordered) };
 }
 
 function missing(id: string): never {

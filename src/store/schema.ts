@@ -1,6 +1,7 @@
 // The stored schema, described once. The Kùzu DDL (and later the Neo4j constraints), the
 // row shapes written for COPY and the column coercion all come from this description.
-// Every node table has the same columns, so `WHERE n.kind = 'Topic'` works across tables.
+// Each table has the columns its label or type can fill; `kind` is in all, so `WHERE n.kind = ...`
+// works across tables, and a query over several tables reads a column one lacks as null.
 import type {
   EdgeType,
   GraphEdge,
@@ -26,54 +27,124 @@ export interface RelTable {
   pairs: readonly (readonly [NodeLabel, NodeLabel])[];
 }
 
-/** Columns every node table has, in this order; `id` is the primary key. */
-export const NODE_COLUMNS: readonly Column[] = [
-  { name: 'id', type: 'STRING' },
-  { name: 'kind', type: 'STRING' },
-  { name: 'name', type: 'STRING' },
-  { name: 'technology', type: 'STRING' },
-  { name: 'repository', type: 'STRING' },
-  { name: 'service', type: 'STRING' },
-  { name: 'channelKind', type: 'STRING' },
-  { name: 'dynamic', type: 'BOOLEAN', property: 'dynamic' },
-  { name: 'consumerGroup', type: 'STRING', property: 'group' },
-  { name: 'retry', type: 'STRING', property: 'retry' },
-  { name: 'maxRetries', type: 'INT64', property: 'maxRetries' },
-  { name: 'concurrency', type: 'INT64', property: 'concurrency' },
-  { name: 'prefetch', type: 'INT64', property: 'prefetch' },
-  { name: 'batch', type: 'BOOLEAN', property: 'batch' },
-  { name: 'ack', type: 'STRING', property: 'ack' },
-  { name: 'queue', type: 'STRING', property: 'queue' },
-  { name: 'exchangeType', type: 'STRING', property: 'exchangeType' },
-  { name: 'unresolvedArguments', type: 'STRING', property: 'unresolvedArguments' },
-  { name: 'properties', type: 'STRING' },
-  { name: 'evidence', type: 'STRING' },
+const column = (name: string, type: ColumnType, property?: string): Column =>
+  property === undefined ? { name, type } : { name, type, property };
+
+/** Columns every node table starts with; `id` is the primary key. */
+const NODE_HEAD: readonly Column[] = [
+  column('id', 'STRING'),
+  column('kind', 'STRING'),
+  column('name', 'STRING'),
+  column('technology', 'STRING'),
+  column('repository', 'STRING'),
+  column('service', 'STRING'),
+  column('dynamic', 'BOOLEAN', 'dynamic'),
 ];
 
-/** Columns every rel table has, in this order. */
-export const REL_COLUMNS: readonly Column[] = [
-  { name: 'id', type: 'STRING' },
-  { name: 'kind', type: 'STRING' },
-  { name: 'technology', type: 'STRING' },
-  { name: 'repository', type: 'STRING' },
-  { name: 'consumerGroup', type: 'STRING', property: 'group' },
-  { name: 'batch', type: 'BOOLEAN', property: 'batch' },
-  { name: 'concurrency', type: 'INT64', property: 'concurrency' },
-  { name: 'prefetch', type: 'INT64', property: 'prefetch' },
-  { name: 'ack', type: 'STRING', property: 'ack' },
-  { name: 'retry', type: 'STRING', property: 'retry' },
-  { name: 'attempts', type: 'INT64', property: 'attempts' },
-  { name: 'backoff', type: 'STRING', property: 'backoff' },
-  { name: 'routingKey', type: 'STRING', property: 'routingKey' },
-  { name: 'schedule', type: 'STRING', property: 'schedule' },
-  { name: 'scheduleKind', type: 'STRING', property: 'scheduleKind' },
-  { name: 'idempotent', type: 'BOOLEAN', property: 'idempotent' },
-  { name: 'transactional', type: 'BOOLEAN', property: 'transactional' },
-  { name: 'replyTo', type: 'STRING', property: 'replyTo' },
-  { name: 'correlationId', type: 'STRING', property: 'correlationId' },
-  { name: 'properties', type: 'STRING' },
-  { name: 'evidence', type: 'STRING' },
+/** Columns every table ends with: everything the graph knows, as JSON. */
+const TAIL: readonly Column[] = [column('properties', 'STRING'), column('evidence', 'STRING')];
+
+const CONSUMER_COLUMNS: readonly Column[] = [
+  column('consumerGroup', 'STRING', 'group'),
+  column('retry', 'STRING', 'retry'),
+  column('maxRetries', 'INT64', 'maxRetries'),
+  column('concurrency', 'INT64', 'concurrency'),
+  column('prefetch', 'INT64', 'prefetch'),
+  column('batch', 'BOOLEAN', 'batch'),
+  column('ack', 'STRING', 'ack'),
+  column('queue', 'STRING', 'queue'),
+  column('role', 'STRING', 'role'),
+  column('projection', 'STRING', 'projection'),
 ];
+
+const CHANNEL_COLUMNS: readonly Column[] = [
+  column('channelKind', 'STRING'),
+  column('exchangeType', 'STRING', 'exchangeType'),
+  column('unresolvedArguments', 'STRING', 'unresolvedArguments'),
+  column('dispatch', 'STRING', 'dispatch'),
+  column('eventLog', 'BOOLEAN', 'eventLog'),
+];
+
+/**
+ * The promoted columns of each label: only what that label's properties can hold. Kùzu's
+ * COPY pays for every column of every row, so a column no row of a table fills is a cost
+ * with nothing to show for it. A query over several labels reads a missing column as null.
+ */
+const NODE_PROMOTED_BY_LABEL: Record<NodeLabel, readonly Column[]> = {
+  Service: [],
+  Topic: CHANNEL_COLUMNS,
+  Queue: CHANNEL_COLUMNS,
+  Handler: CONSUMER_COLUMNS,
+  Job: CONSUMER_COLUMNS,
+  Event: [],
+};
+
+/** The columns of one node table, in this order. */
+export function nodeColumns(label: NodeLabel): readonly Column[] {
+  return NODE_COLUMNS_BY_LABEL.get(label) ?? unknownTable(label);
+}
+
+const NODE_COLUMNS_BY_LABEL = new Map<NodeLabel, readonly Column[]>(
+  NODE_LABELS.map((label) => [label, [...NODE_HEAD, ...NODE_PROMOTED_BY_LABEL[label], ...TAIL]]),
+);
+
+/** Columns every rel table starts with. */
+const REL_HEAD: readonly Column[] = [
+  column('id', 'STRING'),
+  column('kind', 'STRING'),
+  column('technology', 'STRING'),
+  column('repository', 'STRING'),
+];
+
+const DELIVERY_COLUMNS: readonly Column[] = [
+  column('retry', 'STRING', 'retry'),
+  column('attempts', 'INT64', 'attempts'),
+  column('backoff', 'STRING', 'backoff'),
+];
+
+const ROUTING_COLUMNS: readonly Column[] = [column('routingKey', 'STRING', 'routingKey')];
+
+/** The promoted columns of each rel type, as DEVELOPERS.md's edge table lists them. */
+const REL_PROMOTED_BY_TYPE: Record<EdgeType, readonly Column[]> = {
+  PUBLISHES: [
+    ...DELIVERY_COLUMNS,
+    ...ROUTING_COLUMNS,
+    column('batch', 'BOOLEAN', 'batch'),
+    column('idempotent', 'BOOLEAN', 'idempotent'),
+    column('transactional', 'BOOLEAN', 'transactional'),
+    column('replyTo', 'STRING', 'replyTo'),
+    column('correlationId', 'STRING', 'correlationId'),
+    column('pattern', 'STRING', 'pattern'),
+  ],
+  CONSUMES: [
+    column('consumerGroup', 'STRING', 'group'),
+    column('batch', 'BOOLEAN', 'batch'),
+    column('concurrency', 'INT64', 'concurrency'),
+    column('prefetch', 'INT64', 'prefetch'),
+    column('ack', 'STRING', 'ack'),
+    column('retry', 'STRING', 'retry'),
+    column('pattern', 'STRING', 'pattern'),
+    column('dispatcher', 'STRING', 'dispatcher'),
+  ],
+  SCHEDULES: [
+    column('schedule', 'STRING', 'schedule'),
+    column('scheduleKind', 'STRING', 'scheduleKind'),
+  ],
+  ENQUEUES: DELIVERY_COLUMNS,
+  CONTAINS: [],
+  ROUTES_TO: ROUTING_COLUMNS,
+  DEAD_LETTERS_TO: ROUTING_COLUMNS,
+  CARRIES: [],
+};
+
+const REL_COLUMNS_BY_TYPE = new Map<EdgeType, readonly Column[]>(
+  EDGE_TYPES.map((type) => [type, [...REL_HEAD, ...REL_PROMOTED_BY_TYPE[type], ...TAIL]]),
+);
+
+/** The columns of one rel table, in this order. */
+export function relColumns(type: EdgeType): readonly Column[] {
+  return REL_COLUMNS_BY_TYPE.get(type) ?? unknownTable(type);
+}
 
 const PRODUCERS = ['Service', 'Handler', 'Job'] as const;
 const CONSUMERS = ['Handler', 'Job'] as const;
@@ -118,11 +189,12 @@ function columnList(columns: readonly Column[]): string {
 
 export function kuzuDdl(): string[] {
   const nodes = NODE_TABLES.map(
-    (label) => `CREATE NODE TABLE ${label}(${columnList(NODE_COLUMNS)}, PRIMARY KEY(id))`,
+    (label) => `CREATE NODE TABLE ${label}(${columnList(nodeColumns(label))}, PRIMARY KEY(id))`,
   );
   const rels = REL_TABLES.map((table) => {
     const fromTo = table.pairs.map(([f, t]) => `FROM ${f} TO ${t}`).join(', ');
-    return `CREATE REL TABLE ${table.type}(${fromTo}, ${columnList(REL_COLUMNS)}, MANY_MANY)`;
+    const columns = columnList(relColumns(table.type));
+    return `CREATE REL TABLE ${table.type}(${fromTo}, ${columns}, MANY_MANY)`;
   });
   return [...nodes, ...rels];
 }
@@ -179,51 +251,71 @@ function template(columns: readonly Column[], leading: readonly string[] = []): 
   return Object.fromEntries([...leading, ...columns.map((c) => c.name)].map((k) => [k, null]));
 }
 
-const NODE_TEMPLATE = template(NODE_COLUMNS);
-const REL_TEMPLATE = template(REL_COLUMNS);
-const REL_COPY_TEMPLATE = template(REL_COLUMNS, ['from', 'to']);
-const NODE_PROMOTED = NODE_COLUMNS.filter((c) => c.property !== undefined);
-const REL_PROMOTED = REL_COLUMNS.filter((c) => c.property !== undefined);
+/** A table's row template and the columns promoted from properties, built once. */
+interface RowShape {
+  template: Row;
+  promoted: readonly Column[];
+}
 
-function promote(row: Row, promoted: readonly Column[], properties: Properties): Row {
-  for (const column of promoted) {
+function shape(columns: readonly Column[], leading: readonly string[] = []): RowShape {
+  return {
+    template: template(columns, leading),
+    promoted: columns.filter((c) => c.property !== undefined),
+  };
+}
+
+function unknownTable(name: string): never {
+  throw new Error(`no table for ${name}`);
+}
+
+const NODE_SHAPES = new Map(NODE_LABELS.map((label) => [label, shape(nodeColumns(label))]));
+const REL_SHAPES = new Map(EDGE_TYPES.map((type) => [type, shape(relColumns(type))]));
+const REL_COPY_SHAPES = new Map(
+  EDGE_TYPES.map((type) => [type, shape(relColumns(type), ['from', 'to'])]),
+);
+
+function fill(shapes: ReadonlyMap<string, RowShape>, key: string, properties: Properties): Row {
+  const found = shapes.get(key);
+  if (!found) return unknownTable(key);
+  const row = { ...found.template };
+  for (const column of found.promoted) {
     row[column.name] = coerce(properties[column.property ?? column.name], column.type);
   }
   return row;
 }
 
-/** A node row with exactly the schema's keys, in schema order. */
+/** A node row with exactly its table's keys, in schema order. */
 export function nodeRow(node: GraphNode, service: string | null): Row {
-  const row = promote({ ...NODE_TEMPLATE }, NODE_PROMOTED, node.properties);
-  const isChannel = node.label === 'Topic' || node.label === 'Queue';
+  const row = fill(NODE_SHAPES, node.label, node.properties);
   row.id = node.id;
   row.kind = node.label;
   row.name = node.name;
   row.technology = node.technology;
   row.repository = node.repository;
   row.service = service;
-  row.channelKind = isChannel ? coerce(node.properties.kind, 'STRING') : null;
+  if (node.label === 'Topic' || node.label === 'Queue') {
+    row.channelKind = coerce(node.properties.kind, 'STRING');
+  }
   row.dynamic = coerce(node.properties.dynamic, 'BOOLEAN') ?? false;
   row.properties = JSON.stringify(node.properties);
   row.evidence = JSON.stringify(node.evidence);
   return row;
 }
 
-/** A rel row with exactly the schema's keys, in schema order. */
+/** A rel row with exactly its table's keys, in schema order. */
 export function relRow(edge: GraphEdge): Row {
-  return fillRelRow({ ...REL_TEMPLATE }, edge);
+  return fillRelRow(fill(REL_SHAPES, edge.type, edge.properties), edge);
 }
 
-/** A rel row for Kùzu's COPY: the endpoints' keys first, then the schema's keys. */
+/** A rel row for Kùzu's COPY: the endpoints' keys first, then the table's keys. */
 export function relCopyRow(edge: GraphEdge): Row {
-  const row = fillRelRow({ ...REL_COPY_TEMPLATE }, edge);
+  const row = fillRelRow(fill(REL_COPY_SHAPES, edge.type, edge.properties), edge);
   row.from = edge.from;
   row.to = edge.to;
   return row;
 }
 
 function fillRelRow(row: Row, edge: GraphEdge): Row {
-  promote(row, REL_PROMOTED, edge.properties);
   row.id = edge.id;
   row.kind = edge.type;
   row.technology = edge.technology;

@@ -10,16 +10,19 @@ export type { RemoteLink } from './viewer-data.js';
 export async function findRemoteLink(
   root: string,
   commit: string | null,
+  remote?: string,
 ): Promise<RemoteLink | null> {
   const found = await findGitFolder(path.resolve(root));
-  if (!found) return null;
-  const config = await readText(path.join(found.gitFolder, 'config'));
-  const url = config === null ? null : originUrl(config);
+  if (!found && remote === undefined) return null;
+  const config = found ? await readText(path.join(found.gitFolder, 'config')) : null;
+  const url = remote ?? (config === null ? null : originUrl(config));
   const web = url === null ? null : webUrlOf(url);
   if (web === null) return null;
 
-  const ref = commit ?? (await headRef(found.gitFolder)) ?? 'HEAD';
-  const prefix = path.relative(found.workTree, path.resolve(root)).split(path.sep).join('/');
+  const ref = commit ?? (found ? await headRef(found.gitFolder) : null) ?? 'HEAD';
+  const prefix = found
+    ? path.relative(found.workTree, path.resolve(root)).split(path.sep).join('/')
+    : '';
   const inside = prefix === '' ? '' : `${prefix.split('/').map(encodeURIComponent).join('/')}/`;
   const host = new URL(web).hostname;
   const encodedRef = encodeURIComponent(ref);

@@ -60,7 +60,9 @@ export async function remoteLinks(
   const links: Record<string, RemoteLink | null> = {};
   for (const repository of graph.repositories) {
     const root = roots.get(repository.name);
-    links[repository.name] = root ? await findRemoteLink(root, repository.commit) : null;
+    links[repository.name] = root
+      ? await findRemoteLink(root, repository.commit, repository.remote)
+      : null;
   }
   return links;
 }

@@ -54,7 +54,10 @@ describe('eventgraph scan: usage errors', () => {
   it('exits 2 when no path is given', () => {
     const run = runCli(['scan']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("missing required argument 'path'");
+    expect(run.stderr).toBe(
+      'eventgraph: no repository path given; ' +
+        'run: eventgraph scan <path...> or eventgraph scan --system eventgraph.yaml\n',
+    );
   });
 });
 
@@ -141,7 +144,7 @@ describe('eventgraph scan: outputs it cannot write', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^Usage: eventgraph \[options\] \[command\]/);
-    expect(run.stderr).toContain('scan [options] <path...>');
+    expect(run.stderr).toContain('scan [options] [path...]');
   });
 
   it('prints its version', () => {

@@ -37,6 +37,12 @@ function graph() {
   const unknown = b.queue('Broker.queue_name', 'rabbitmq', { dynamic: true });
   b.edge('CONSUMES', b.handler(billing, 'readAny'), unknown);
   b.edge('CONSUMES', b.handler(shipping, 'readOther'), unknown);
+
+  // Two handlers one subscription dispatches to by message pattern are one consumer.
+  const inbox = b.queue('inbox', 'rabbitmq');
+  const dispatcher = 'src/main.ts:8';
+  b.edge('CONSUMES', b.handler(billing, 'onPlaced'), inbox, { dispatcher, pattern: 'placed' });
+  b.edge('CONSUMES', b.handler(billing, 'onPaid'), inbox, { dispatcher, pattern: 'paid' });
   return b.build();
 }
 

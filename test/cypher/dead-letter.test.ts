@@ -13,6 +13,7 @@ import { openStore, runPattern } from './query-harness.js';
 // jobs queue: declared with arguments the scan could not read  -> row, route unknown
 // payments topic: its consumer's service publishes payments.dlq -> covered row, parked
 // refunds topic: its consumer's service publishes audit.dlq     -> uncovered (not its name)
+// OrderPlaced: a message class of an in-process bus, consumed  -> no row
 function graph() {
   const b = new GraphBuilder();
   const billing = b.service('billing');
@@ -36,6 +37,7 @@ function graph() {
   b.edge('PUBLISHES', ledger, b.topic('payments.dlq'));
   b.edge('CONSUMES', b.handler(ledger, 'refund'), b.topic('refunds'));
   b.edge('PUBLISHES', ledger, b.topic('audit.dlq'));
+  b.edge('CONSUMES', b.handler(ledger, 'project'), b.topic('OrderPlaced', 'in-process'));
   return b.build();
 }
 

@@ -19,12 +19,18 @@ describe('cypher/patterns', async () => {
       'batch-processing',
       'competing-consumers',
       'content-based-routing',
+      'cqrs',
       'dead-letter',
+      'event-sourcing',
       'exactly-once',
       'fan-out',
+      'message-pattern-routing',
+      'message-type-dispatch',
       'orphan-channels',
+      'read-models',
       'request-reply',
       'retry',
+      'saga',
     ]);
   });
 

@@ -1,4 +1,4 @@
-// exactly-once, request-reply and content-based-routing read properties of single edges.
+// exactly-once, request-reply and the routing queries read properties of single edges.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KuzuStore } from '../../src/store/kuzu-store.js';
 import { GraphBuilder } from './graph-builder.js';
@@ -25,6 +25,15 @@ function graph() {
   b.edge('ROUTES_TO', same, b.queue('d'), { routingKey: 'k' });
   const labels = b.topic('labels', 'rabbitmq', { exchangeType: 'topic' }); // one wildcard key
   b.edge('ROUTES_TO', labels, b.queue('printing'), { routingKey: 'label.*' });
+  // One subscription dispatching by message pattern (NestJS) routes by content; the same
+  // pattern consumed by two handlers of one dispatcher does not.
+  const inbox = b.queue('inbox');
+  const dispatcher = 'main.ts:8';
+  b.edge('CONSUMES', b.handler('api', 'onPlaced'), inbox, { dispatcher, pattern: 'placed' });
+  b.edge('CONSUMES', b.handler('api', 'onPaid'), inbox, { dispatcher, pattern: 'paid' });
+  const single = b.queue('single');
+  b.edge('CONSUMES', b.handler('api', 'onA'), single, { dispatcher, pattern: 'same' });
+  b.edge('CONSUMES', b.handler('api', 'onB'), single, { dispatcher, pattern: 'same' });
   return b.build();
 }
 
@@ -84,6 +93,24 @@ describe('single-edge pattern queries', () => {
         queueNames: ['billing', 'refunds'],
         subjects: ['queue:rabbitmq:billing', 'queue:rabbitmq:refunds', 'topic:rabbitmq:orders'],
         evidence: ['edges/routes_to.ts:10', 'edges/routes_to.ts:12'],
+      },
+    ]);
+  });
+
+  test('message-pattern-routing.cypher finds one subscription dispatching by pattern', async () => {
+    expect(await runPattern(store, 'message-pattern-routing')).toEqual([
+      {
+        exchangeId: 'queue:rabbitmq:inbox',
+        exchangeName: 'inbox',
+        exchangeType: 'message pattern',
+        routingKeys: ['paid', 'placed'],
+        queueNames: ['inbox'],
+        subjects: [
+          'handler:shop:api/src/onPaid.ts:onPaid',
+          'handler:shop:api/src/onPlaced.ts:onPlaced',
+          'queue:rabbitmq:inbox',
+        ],
+        evidence: ['edges/consumes.ts:29', 'edges/consumes.ts:32'],
       },
     ]);
   });

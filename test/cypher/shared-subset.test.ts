@@ -1,17 +1,20 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { systemFolder } from '../../src/patterns/flows.js';
 import { patternsFolder } from '../../src/patterns/patterns.js';
 import { sharedSubsetProblems } from '../../src/patterns/shared-subset.js';
 
-const files = readdirSync(patternsFolder())
-  .filter((f) => f.endsWith('.cypher'))
-  .sort();
+const files = [patternsFolder(), systemFolder()].flatMap((folder) =>
+  readdirSync(folder)
+    .filter((f) => f.endsWith('.cypher'))
+    .sort()
+    .map((f) => path.join(folder, f)),
+);
 
-describe('every pattern file stays in the Cypher Neo4j 5 and Kùzu share', () => {
+describe('every pattern and system file stays in the Cypher Neo4j 5 and Kùzu share', () => {
   test.each(files)('%s', (file) => {
-    const cypher = readFileSync(path.join(patternsFolder(), file), 'utf8');
-    expect(sharedSubsetProblems(cypher)).toEqual([]);
+    expect(sharedSubsetProblems(readFileSync(file, 'utf8'))).toEqual([]);
   });
 });
 

@@ -220,6 +220,7 @@ describe('eventgraph scan examples/shop', () => {
   it('writes a report with the diagram, the sections in order and evidence on every item', () => {
     const headings = report.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
+      '## Services and flows',
       '## Message brokers and queues',
       '## Event patterns',
       '## Messaging patterns',
@@ -237,6 +238,22 @@ describe('eventgraph scan examples/shop', () => {
     expect(report).toContain(
       '| `reconcileInvoices` | cron `0 2 * * *` | `node-cron` | `services/billing/src/main.ts:12` |',
     );
+  });
+
+  it('maps which service sends to which, through what', () => {
+    expect(report).toContain(
+      '| @shop/shipping | `shipping.events` (rabbitmq) | shop-reports | ' +
+        '`services/shipping/src/amqp.ts:24` | `services/reports/reports/consumer.py:31` |',
+    );
+    const map = report.split('### Service map')[1]?.split('```')[1] ?? '';
+    expect(map.split('\n').filter((l) => l.includes('-->'))).toEqual([
+      '    s3 -- "orders.created" --> s1',
+      '    s3 -- "orders.created" --> s2',
+      '    s3 -- "orders.cancelled" --> s4',
+      '    s3 -- "orders.cancelled, orders.created" --> s5',
+      '    s5 -- "shipping.events" --> s4',
+    ]);
+    expect(report).not.toContain('### Cycles between services');
   });
 
   it('never prints a credential from a connection string', () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph, GraphEdge, GraphNode } from '../../src/model/graph.js';
+import { runFlows } from '../../src/patterns/flows.js';
 import { loadPatternQueries, runPatterns } from '../../src/patterns/patterns.js';
 import { scan } from '../../src/scan/scan.js';
 import { queryKuzuReadOnly } from '../../src/store/kuzu-read-only.js';
@@ -58,7 +59,7 @@ async function allPatternRows(store: KuzuStore | Neo4jStore) {
     const tidied = (await store.query(query.cypher)).map(tidy).map(emptyListsAsNull);
     rows[query.id] = tidied.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
-  return { rows, findings: await runPatterns(store) };
+  return { rows, findings: await runPatterns(store), flows: await runFlows(store) };
 }
 
 /** Kùzu returns null for an empty collect where Neo4j returns []; compare them as one. */
@@ -98,6 +99,40 @@ describe.skipIf(skipReason !== undefined)(`Neo4j ${skipReason ?? ''}`, () => {
       const exported = (out: string) =>
         readFileSync(path.join(out, 'eventgraph-graph.json'), 'utf8');
       expect(exported(neo4jOut)).toBe(exported(kuzuOut));
+    });
+  });
+
+  describe('systems of many repositories', () => {
+    const system = path.join(PROJECT_ROOT, 'test', 'fixtures', 'system-marketplace');
+    const parts = ['storefront', 'payments', 'mailer'].map((p) => path.join(system, p));
+
+    it('report and export of a three-repository system', async () => {
+      const kuzuOut = path.join(temp, 'system-kuzu');
+      const neo4jOut = path.join(temp, 'system-neo4j');
+      const fromKuzu = await scan({ paths: parts, outDir: kuzuOut });
+      const fromNeo4j = await scan({ paths: parts, outDir: neo4jOut, neo4j: connection });
+      expect(fromNeo4j.report).toContain('### Flows across repositories');
+      expect(fromNeo4j.report).toBe(fromKuzu.report);
+      const exported = (out: string) =>
+        readFileSync(path.join(out, 'eventgraph-graph.json'), 'utf8');
+      expect(exported(neo4jOut)).toBe(exported(kuzuOut));
+    });
+
+    it('repositories scanned by separate jobs into one Neo4j join up', async () => {
+      const scanOne = (part: string, name: string) =>
+        scan({ paths: [part], outDir: path.join(temp, `alone-${name}`), neo4j: connection });
+      await scanOne(parts[0] ?? '', 'storefront');
+      await scanOne(parts[2] ?? '', 'mailer');
+      const payments = await scanOne(parts[1] ?? '', 'payments');
+      expect(payments.report).toContain(
+        '| payments | `receipts` (rabbitmq) | mailer | `payments:payments/worker.py:15` | ' +
+          '`mailer:lib/index.js:13` |',
+      );
+      expect(payments.report).toContain(
+        '| storefront | `orders.placed` (kafka) | payments | `storefront:src/checkout.ts:13` | ' +
+          '`payments:payments/worker.py:32` |',
+      );
+      expect(payments.report).toContain('- payments, storefront: payments → storefront');
     });
   });
 

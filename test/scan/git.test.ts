@@ -36,6 +36,20 @@ describe('readCommit, from .git files only', () => {
     expect(await readCommit(root)).toBe(SHA);
   });
 
+  it('reads the branch of a linked worktree from the main .git', async () => {
+    const main = repo('main-checkout', {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.git/refs/heads/main': `${OTHER}\n`,
+      '.git/refs/heads/feature': `${SHA}\n`,
+      '.git/worktrees/feature/HEAD': 'ref: refs/heads/feature\n',
+      '.git/worktrees/feature/commondir': '../..\n',
+    });
+    const linked = repo('feature-checkout', {
+      '.git': `gitdir: ${path.join(main, '.git', 'worktrees', 'feature')}\n`,
+    });
+    expect(await readCommit(linked)).toBe(SHA);
+  });
+
   it('reads a detached HEAD', async () => {
     expect(await readCommit(repo('detached', { '.git/HEAD': `${SHA}\n` }))).toBe(SHA);
   });

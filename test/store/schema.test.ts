@@ -5,8 +5,8 @@ import {
   kuzuDdl,
   neo4jConstraints,
   nodeRow,
-  NODE_COLUMNS,
-  REL_COLUMNS,
+  nodeColumns,
+  relColumns,
   REL_TABLES,
   relCopyRow,
   relRow,
@@ -62,11 +62,9 @@ describe('the stored schema', () => {
       },
       'service:shop:.',
     );
-    expect(Object.keys(node)).toEqual(NODE_COLUMNS.map((c) => c.name));
+    expect(Object.keys(node)).toEqual(nodeColumns('Topic').map((c) => c.name));
     expect(node).toMatchObject({
       channelKind: 'topic',
-      consumerGroup: 'a, b',
-      concurrency: 4,
       dynamic: false,
       service: 'service:shop:.',
       evidence: JSON.stringify(evidence),
@@ -81,10 +79,60 @@ describe('the stored schema', () => {
       properties: { attempts: 3 },
       evidence,
     };
-    expect(Object.keys(relRow(edge))).toEqual(REL_COLUMNS.map((c) => c.name));
+    expect(Object.keys(relRow(edge))).toEqual(relColumns('PUBLISHES').map((c) => c.name));
     const copy = relCopyRow(edge);
-    expect(Object.keys(copy)).toEqual(['from', 'to', ...REL_COLUMNS.map((c) => c.name)]);
+    expect(Object.keys(copy)).toEqual([
+      'from',
+      'to',
+      ...relColumns('PUBLISHES').map((c) => c.name),
+    ]);
     expect(copy).toMatchObject({ from: 'a', to: 'b', kind: 'PUBLISHES', attempts: 3 });
+  });
+
+  test('gives each table only the columns its label or type can fill', () => {
+    const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name);
+    expect(names(nodeColumns('Handler'))).toEqual(
+      expect.arrayContaining(['consumerGroup', 'concurrency', 'prefetch', 'retry']),
+    );
+    expect(names(nodeColumns('Topic'))).not.toContain('consumerGroup');
+    expect(names(nodeColumns('Event'))).toEqual([
+      'id',
+      'kind',
+      'name',
+      'technology',
+      'repository',
+      'service',
+      'dynamic',
+      'properties',
+      'evidence',
+    ]);
+    expect(names(relColumns('CONSUMES'))).toContain('consumerGroup');
+    expect(names(relColumns('PUBLISHES'))).not.toContain('consumerGroup');
+    expect(names(relColumns('SCHEDULES'))).toEqual([
+      'id',
+      'kind',
+      'technology',
+      'repository',
+      'schedule',
+      'scheduleKind',
+      'properties',
+      'evidence',
+    ]);
+    const handler = nodeRow(
+      {
+        id: 'handler:shop:a.ts#onOrder',
+        label: 'Handler',
+        name: 'onOrder',
+        technology: 'kafka',
+        repository: 'shop',
+        service: null,
+        properties: { group: ['a', 'b'], concurrency: '4' },
+        evidence: [],
+      },
+      null,
+    );
+    expect(handler).toMatchObject({ consumerGroup: 'a, b', concurrency: 4 });
+    expect(handler).not.toHaveProperty('channelKind');
   });
 
   test('coerces merged property values to the column type', () => {

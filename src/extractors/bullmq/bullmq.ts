@@ -12,11 +12,12 @@ import {
   type Properties,
   type ResolvedName,
 } from '../../model/graph.js';
+import { carries, produce, queueRef, scheduleOf, schedules, sendOptions } from './jobs.js';
 import type { Extractor } from '../contract.js';
+import { injectedQueueName } from '../nestjs-bull/nestjs-bull.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
 import { functionName, originTokens, type Origin } from '../../lang/typescript/resolve.js';
 import {
-  compactText,
   evidenceOf,
   HandlerNames,
   locationOf,
@@ -26,8 +27,6 @@ import {
   type PublishTarget,
 } from '../../lang/typescript/sites.js';
 import {
-  carriesRecords,
-  distinctEvents,
   eventOfTypeNode,
   publishedEvents,
   type CarriedEvent,
@@ -106,6 +105,8 @@ function queueOf(file: TsFile, origin: Origin, object: Node): ResolvedName {
   );
   const name = creation?.node.getArguments()[0];
   if (name) return file.resolver.resolveName(name);
+  const injected = injectedQueueName(file, object);
+  if (injected) return injected;
   const text = object.getText();
   return { name: text, dynamic: true, expression: text };
 }
@@ -141,22 +142,12 @@ function addJob(
 
   return publishTargets(file, [jobName], call, handlers).flatMap((target) => {
     const [name] = target.names as [ResolvedName];
-    const records = produce(file, target, queue, name, sent);
-    records.push(...carries(file, queue, jobData(file, data, declared, target)));
-    const schedule = scheduleOf(file, repeat);
+    const records = produce(file, TECHNOLOGY, target, queue, name, sent);
+    records.push(...carries(file, TECHNOLOGY, queue, jobData(file, data, declared, target)));
+    const schedule = scheduleOf(file, TECHNOLOGY, repeat);
     if (schedule) {
-      records.push(
-        edgeRecord(
-          'SCHEDULES',
-          ref.serviceOf(locationOf(file, call)),
-          jobRef(file, name),
-          {
-            technology: TECHNOLOGY,
-            properties: schedule,
-          },
-          target.evidence,
-        ),
-      );
+      const service = ref.serviceOf(locationOf(file, call));
+      records.push(schedules(file, TECHNOLOGY, service, name, schedule, target.evidence));
     }
     return records;
   });
@@ -175,108 +166,6 @@ function jobData(
   return event ? [{ event, evidence: target.evidence }] : [];
 }
 
-function carries(file: TsFile, queue: ResolvedName, events: CarriedEvent[]): GraphRecord[] {
-  return distinctEvents(events).flatMap((carried) =>
-    carriesRecords(file, queueRef(queue), carried, TECHNOLOGY),
-  );
-}
-
-/**
- * PUBLISHES to the queue, the Job node, and ENQUEUES of the job. The options of the call go
- * on its two edges only: other calls may add a job of the same name with other options, and
- * the Job node merges them all.
- */
-function produce(
-  file: TsFile,
-  target: PublishTarget,
-  queue: ResolvedName,
-  name: ResolvedName,
-  sent: SendOptions,
-  enqueued: Properties = {},
-): GraphRecord[] {
-  const publishProperties: Properties = { ...sent.publish, jobName: name.name };
-  if (target.via !== undefined) publishProperties.via = target.via;
-  const enqueueProperties: Properties = { queue: queue.name, ...sent.enqueue, ...enqueued };
-  const jobProperties: Properties = { queue: queue.name };
-  if (name.dynamic)
-    Object.assign(jobProperties, { dynamic: true, expression: name.expression ?? name.name });
-  return [
-    channelRecord('Queue', 'queue', TECHNOLOGY, queue, target.evidence),
-    nodeRecord(
-      jobRef(file, name),
-      { name: name.name, technology: TECHNOLOGY, properties: jobProperties },
-      target.evidence,
-    ),
-    edgeRecord(
-      'PUBLISHES',
-      target.publisher,
-      queueRef(queue),
-      { technology: TECHNOLOGY, properties: publishProperties },
-      target.evidence,
-    ),
-    edgeRecord(
-      'ENQUEUES',
-      target.publisher,
-      jobRef(file, name),
-      { technology: TECHNOLOGY, properties: enqueueProperties },
-      target.evidence,
-    ),
-  ];
-}
-
-/** What one call's job options put on its PUBLISHES and its ENQUEUES edge. */
-interface SendOptions {
-  publish: Properties;
-  enqueue: Properties;
-}
-
-/** `opts` of one add(): delay, priority, attempts, backoff and the jobId that dedups. */
-function sendOptions(file: TsFile, fields: Map<string, Node>): SendOptions {
-  const publish: Properties = {};
-  const enqueue: Properties = {};
-  const delay = file.resolver.literalOf(fields.get('delay'));
-  if (typeof delay === 'number') publish.delayMs = enqueue.delayMs = delay;
-  const priority = file.resolver.literalOf(fields.get('priority'));
-  if (typeof priority === 'number') publish.priority = priority;
-  const attempts = file.resolver.literalOf(fields.get('attempts'));
-  if (typeof attempts === 'number') publish.attempts = attempts;
-  const backoff = backoffOf(file, fields.get('backoff'));
-  if (backoff !== undefined) publish.backoff = backoff;
-
-  const retry = [
-    typeof attempts === 'number' ? `attempts=${String(attempts)}` : undefined,
-    backoff !== undefined ? `backoff=${backoff}` : undefined,
-  ].filter((part) => part !== undefined);
-  if (retry.length > 0) publish.retry = enqueue.retry = retry.join(', ');
-  const jobId = fields.get('jobId');
-  if (jobId) enqueue.dedupKey = compactText(jobId);
-  return { publish, enqueue };
-}
-
-/** `backoff: 1000` is a fixed delay; `{ type: 'exponential', delay: 1000 }` names its type. */
-function backoffOf(file: TsFile, backoff: Node | undefined): string | undefined {
-  if (!backoff) return undefined;
-  const fixed = file.resolver.literalOf(backoff);
-  if (typeof fixed === 'number') return `fixed ${String(fixed)}ms`;
-  const fields = file.resolver.objectProperties(backoff);
-  const type = file.resolver.literalOf(fields.get('type'));
-  const delay = file.resolver.literalOf(fields.get('delay'));
-  if (type === undefined) return undefined;
-  return typeof delay === 'number' ? `${String(type)} ${String(delay)}ms` : String(type);
-}
-
-/** `{ pattern }` (or the older `cron`) is a cron expression; `{ every }` an interval. */
-function scheduleOf(file: TsFile, repeat: Map<string, Node>): Properties | undefined {
-  const pattern = file.resolver.literalOf(repeat.get('pattern') ?? repeat.get('cron'));
-  if (typeof pattern === 'string')
-    return { schedule: pattern, scheduleKind: 'cron', scheduler: 'bullmq' };
-  const every = file.resolver.literalOf(repeat.get('every'));
-  if (typeof every === 'number') {
-    return { schedule: `every ${String(every)}ms`, scheduleKind: 'interval', scheduler: 'bullmq' };
-  }
-  return undefined;
-}
-
 /** queue.upsertJobScheduler(id, { pattern | every }, { name, opts }). */
 function jobScheduler(
   file: TsFile,
@@ -286,25 +175,15 @@ function jobScheduler(
 ): GraphRecord[] {
   const [id, repeat, template] = args;
   if (!id) return [];
-  const schedule = scheduleOf(file, file.resolver.objectProperties(repeat));
+  const schedule = scheduleOf(file, TECHNOLOGY, file.resolver.objectProperties(repeat));
   const fields = file.resolver.objectProperties(template);
   const name = file.resolver.resolveName(fields.get('name') ?? id);
   const sent = sendOptions(file, file.resolver.objectProperties(fields.get('opts')));
   const evidence = evidenceOf(file, call);
   const service = ref.serviceOf(locationOf(file, call));
   const target: PublishTarget = { names: [name], expressions: [id], evidence, publisher: service };
-  const records = produce(file, target, queue, name, sent);
-  if (schedule) {
-    records.push(
-      edgeRecord(
-        'SCHEDULES',
-        service,
-        jobRef(file, name),
-        { technology: TECHNOLOGY, properties: schedule },
-        evidence,
-      ),
-    );
-  }
+  const records = produce(file, TECHNOLOGY, target, queue, name, sent);
+  if (schedule) records.push(schedules(file, TECHNOLOGY, service, name, schedule, evidence));
   return records;
 }
 
@@ -345,8 +224,9 @@ function flow(
   const evidence = evidenceOf(file, node);
   const publisher = publisherOf(file, call, handlers);
   const target: PublishTarget = { names: [name], expressions: [nameNode], evidence, publisher };
-  const records = produce(file, target, queue, name, sent, flowProperties);
-  records.push(...carries(file, queue, publishedEvents(file, fields.get('data'), target)));
+  const records = produce(file, TECHNOLOGY, target, queue, name, sent, flowProperties);
+  const events = publishedEvents(file, fields.get('data'), target);
+  records.push(...carries(file, TECHNOLOGY, queue, events));
   for (const child of childNodes) records.push(...flow(file, call, child, handlers, name.name));
   return records;
 }
@@ -391,11 +271,11 @@ function worker(
     edgeRecord(
       'CONSUMES',
       handler,
-      queueRef(queue),
+      queueRef(TECHNOLOGY, queue),
       { technology: TECHNOLOGY, properties },
       evidence,
     ),
-    ...carries(file, queue, events),
+    ...carries(file, TECHNOLOGY, queue, events),
   ];
 }
 
@@ -423,12 +303,4 @@ function isBullmqJob(file: TsFile, typeName: Node): boolean {
   if (!Node.isImportSpecifier(definition)) return false;
   const module = definition.getImportDeclaration().getModuleSpecifierValue();
   return module === 'bullmq' && definition.getName() === 'Job';
-}
-
-function queueRef(queue: ResolvedName): NodeRef {
-  return ref.channel('Queue', TECHNOLOGY, queue.name);
-}
-
-function jobRef(file: TsFile, name: ResolvedName): NodeRef {
-  return ref.job(file.input.repository, TECHNOLOGY, name.name);
 }

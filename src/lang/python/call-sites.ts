@@ -4,8 +4,8 @@
 import { evidenceAtRow, type Evidence, type SourceLocation } from '../../model/graph.js';
 import type { PyFile } from './frontend.js';
 import type { PyModule } from './module-index.js';
-import type { Located } from './resolve.js';
-import { enclosingFunction, functionName, parametersOf } from './syntax.js';
+import type { CallSite, Located } from './resolve.js';
+import { enclosingFunction, functionName, parametersOf, stringLiteral } from './syntax.js';
 import { runQuery, type Captures, type SyntaxNode } from './tree-sitter.js';
 
 export function locationOf(file: PyFile, module: PyModule = file.module): SourceLocation {
@@ -51,6 +51,7 @@ export function expandWrapper(
   file: PyFile,
   call: SyntaxNode,
   roles: Record<string, SyntaxNode | undefined>,
+  options: { injected?: boolean } = {},
 ): CallView[] {
   const here = new Map<string, Located>();
   for (const [role, node] of Object.entries(roles))
@@ -67,7 +68,12 @@ export function expandWrapper(
   if (wrapped.length === 0) return [{ values: here, at: { module: file.module, node: call } }];
 
   const views: CallView[] = [];
-  for (const site of file.resolver.callsOf(file.module, fn)) {
+  const sites = file.resolver.callsOf(file.module, fn);
+  if (options.injected) {
+    const known = new Set(sites.map((site) => site.call.id));
+    sites.push(...injectedCallsOf(file, fn).filter((site) => !known.has(site.call.id)));
+  }
+  for (const site of sites) {
     const values = new Map(here);
     for (const [role, located] of wrapped) {
       const parameter = parameters.get(located.node.text);
@@ -93,4 +99,64 @@ export function enclosingName(module: PyModule, node: SyntaxNode): string {
   if (fn) return functionName(fn);
   const base = module.path.split('/').pop() ?? module.path;
   return base.replace(/\.py$/, '');
+}
+
+/**
+ * Calls of a function handed over as a value instead of called by name: `publish=F` given to
+ * a bootstrap or bus, `publish: Callable = F` as a default, or `{"publish": F}` in a
+ * dependency map. Each name it is handed over under is followed to calls of a parameter of
+ * that name (`def handler(event, publish): publish(...)`), which is how injection reaches it.
+ */
+export function injectedCallsOf(file: PyFile, fn: SyntaxNode): CallSite[] {
+  const name = functionName(fn);
+  const keys = new Set<string>();
+  for (const module of file.project.modulesMentioning(name)) {
+    for (const id of module.root.descendantsOfType('identifier')) {
+      if (id.text !== name) continue;
+      const parent = id.parent;
+      const expression =
+        parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id
+          ? parent
+          : id;
+      const holder = expression.parent;
+      if (!holder || holder.type === 'call' || holder.type === 'function_definition') continue;
+      const key = handedOverAs(expression, holder);
+      if (!key) continue;
+      const bound = file.resolver.bind(module, expression);
+      if (bound?.kind === 'function' && bound.node.id === fn.id) keys.add(key);
+    }
+  }
+  const sites: CallSite[] = [];
+  for (const key of keys) {
+    for (const module of file.project.modulesMentioning(key)) {
+      for (const match of callsIn(module)) {
+        if (match.function?.text !== key || !match.call) continue;
+        if (file.resolver.bind(module, match.function)?.kind !== 'parameter') continue;
+        const enclosing = enclosingFunction(match.call);
+        if (enclosing?.id === fn.id) continue;
+        sites.push({
+          module,
+          call: match.call,
+          caller: enclosing ? functionName(enclosing) : '<module>',
+        });
+      }
+    }
+  }
+  return sites;
+}
+
+function handedOverAs(expression: SyntaxNode, holder: SyntaxNode): string | undefined {
+  const value = (n: SyntaxNode) => holder.childForFieldName('value')?.id === n.id;
+  if (holder.type === 'keyword_argument' && value(expression))
+    return holder.childForFieldName('name')?.text;
+  if (
+    (holder.type === 'default_parameter' || holder.type === 'typed_default_parameter') &&
+    value(expression)
+  )
+    return holder.childForFieldName('name')?.text;
+  if (holder.type === 'pair' && value(expression)) {
+    const key = holder.childForFieldName('key');
+    return key ? stringLiteral(key) : undefined;
+  }
+  return undefined;
 }

@@ -1,12 +1,35 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
+import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
+import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
+import { rqExtractor } from '../../extractors/rq/rq.js';
+import { eventsourcingExtractor } from '../../extractors/eventsourcing/eventsourcing.js';
+import { postgresNotifyPyExtractor } from '../../extractors/postgres-notify-py/postgres-notify-py.js';
+import { pythonBusExtractor } from '../../extractors/python-bus/python-bus.js';
+import { redisPyExtractor } from '../../extractors/redis-py/redis-py.js';
 import { pythonFrontend, type PyFile } from './frontend.js';
 
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
-  extractors: [celeryExtractor, confluentKafkaExtractor, kafkaPythonExtractor, pikaExtractor],
+  extractors: [
+    apschedulerExtractor,
+    celeryExtractor,
+    confluentKafkaExtractor,
+    dramatiqExtractor,
+    hueyExtractor,
+    kafkaPythonExtractor,
+    pikaExtractor,
+    pythonScheduleExtractor,
+    rqExtractor,
+    eventsourcingExtractor,
+    postgresNotifyPyExtractor,
+    pythonBusExtractor,
+    redisPyExtractor,
+  ],
 };

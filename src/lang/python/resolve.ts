@@ -202,8 +202,15 @@ export class Resolver {
     const source = this.project.resolveImport(spec, module);
     if (name === undefined)
       return source ? { kind: 'module', module: source } : { kind: 'external', qualified: spec };
-    if (!source)
+    if (!source) {
+      // `from pkg import sub` inside pkg/__init__.py: the package is the importer itself.
+      const submodule = this.project.resolveImport(
+        spec.endsWith('.') ? `${spec}${name}` : `${spec}.${name}`,
+        module,
+      );
+      if (submodule) return { kind: 'module', module: submodule };
       return spec.startsWith('.') ? undefined : { kind: 'external', qualified: `${spec}.${name}` };
+    }
     const found = this.topLevel(source, name, depth + 1);
     if (found) return found;
     // `from package import submodule`

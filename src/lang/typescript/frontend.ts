@@ -1,10 +1,12 @@
 // The TypeScript/JavaScript frontend: one ts-morph Project per repository on an in-memory file
 // system, holding the prefiltered files plus what they import relatively, so names and clients
 // can be followed across modules. Nothing outside the workspace is ever read.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import createDebug from 'debug';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic, Frontend, SourceInput, Workspace } from '../../extractors/contract.js';
-import { resolveRelative } from './module-paths.js';
+import { readPathAliases, resolveModule, type PathAlias } from './module-paths.js';
 import { TsResolver, VIRTUAL_ROOT } from './resolve.js';
 import { isStackOverflow, tooDeepDiagnostic, withoutFiles, withoutInputs } from '../too-deep.js';
 
@@ -26,10 +28,16 @@ export const typescriptFrontend: Frontend<TsFile> = {
     // A file too deeply nested to parse or bind is left out and the Project built again
     // without it, so one generated file cannot end the scan of the others.
     const tooDeep = new Set<string>();
+    const aliases = readPathAliases((p) => workspace.read(p) ?? readConfig(workspace.root, p));
     for (;;) {
       const project = createProject();
       const visible = withoutFiles(workspace, tooDeep);
-      const { loaded, overflowed } = loadClosure(project, withoutInputs(inputs, tooDeep), visible);
+      const { loaded, overflowed } = loadClosure(
+        project,
+        withoutInputs(inputs, tooDeep),
+        visible,
+        aliases,
+      );
       if (overflowed.length > 0) {
         for (const file of overflowed) tooDeep.add(file);
         continue;
@@ -39,7 +47,7 @@ export const typescriptFrontend: Frontend<TsFile> = {
         for (const file of unbound) tooDeep.add(file);
         continue;
       }
-      const resolver = new TsResolver(project, loaded);
+      const resolver = new TsResolver(project, loaded, aliases);
       const diagnostics: Diagnostic[] = [...tooDeep].map((file) =>
         tooDeepDiagnostic(workspace.repository, file),
       );
@@ -56,6 +64,15 @@ export const typescriptFrontend: Frontend<TsFile> = {
   },
   inputOf: (file) => file.input,
 };
+
+/** Discovery keeps sources and manifests only; a tsconfig.json is read here when needed. */
+function readConfig(root: string, relative: string): string | undefined {
+  try {
+    return readFileSync(path.join(root, relative), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 function createProject(): Project {
   return new Project({
@@ -108,12 +125,13 @@ function overflowingFiles(files: readonly (readonly [string, string])[]): string
 /**
  * Adds the inputs, the files that import them (callers of wrapper functions live there, and
  * they rarely mention the library), and transitively the workspace files all of those import
- * with a relative path.
+ * with a relative path or a tsconfig path alias.
  */
 function loadClosure(
   project: Project,
   inputs: readonly SourceInput[],
   workspace: Workspace,
+  aliases: readonly PathAlias[],
 ): { loaded: Map<string, SourceFile>; overflowed: string[] } {
   const loaded = new Map<string, SourceFile>();
   const overflowed: string[] = [];
@@ -122,10 +140,15 @@ function loadClosure(
   const importsOf = (relative: string, text: string) =>
     ts
       .preProcessFile(text, true, true)
-      .importedFiles.map((imported) => resolveRelative(relative, imported.fileName, exists))
+      .importedFiles.map((imported) => resolveModule(relative, imported.fileName, exists, aliases))
       .filter((target): target is string => target !== undefined);
 
-  const pending = [...texts.keys(), ...importersOf(texts, workspace, importsOf)];
+  // Two levels: a base class's method is called on instances of its subclasses, in files
+  // that import the subclass rather than the base.
+  const graph = importGraph(texts, workspace, importsOf, aliases);
+  const importers = importersOf(new Set(texts.keys()), graph);
+  const callers = importersOf(new Set([...texts.keys(), ...importers]), graph);
+  const pending = [...texts.keys(), ...importers, ...callers];
   const seen = new Set(pending);
   while (pending.length > 0 && loaded.size < MAX_LOADED_FILES) {
     const relative = pending.shift() as string;
@@ -150,18 +173,30 @@ function loadClosure(
   return { loaded, overflowed };
 }
 
-/** Workspace source files that import one of the inputs directly. */
-function importersOf(
+/** What each workspace source file outside the inputs imports. */
+function importGraph(
   inputs: ReadonlyMap<string, string>,
   workspace: Workspace,
   importsOf: (relative: string, text: string) => string[],
-): string[] {
-  const importers: string[] = [];
+  aliases: readonly PathAlias[],
+): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
   for (const relative of workspace.files) {
     if (inputs.has(relative) || !SOURCE_PATTERN.test(relative)) continue;
     const text = workspace.read(relative);
-    if (text === undefined || !text.includes('.')) continue;
-    if (importsOf(relative, text).some((target) => inputs.has(target))) importers.push(relative);
+    if (text === undefined || (aliases.length === 0 && !text.includes('.'))) continue;
+    graph.set(relative, importsOf(relative, text));
+  }
+  return graph;
+}
+
+/** Files of the import graph that import one of the given files directly. */
+function importersOf(files: ReadonlySet<string>, graph: ReadonlyMap<string, string[]>): string[] {
+  const importers: string[] = [];
+  for (const [relative, imports] of graph) {
+    if (!files.has(relative) && imports.some((target) => files.has(target))) {
+      importers.push(relative);
+    }
   }
   return importers;
 }

@@ -20,7 +20,7 @@ import {
   VariableDeclarationKind,
 } from 'ts-morph';
 import type { ResolvedName } from '../../model/graph.js';
-import { resolveRelative } from './module-paths.js';
+import { resolveModule, type PathAlias } from './module-paths.js';
 
 /** Where the in-memory project keeps the workspace; paths below it are workspace paths. */
 export const VIRTUAL_ROOT = '/workspace/';
@@ -39,6 +39,8 @@ export type OriginStep =
 export interface Origin {
   module: string;
   steps: OriginStep[];
+  /** Functions of the project the value was returned through, innermost first, with the call. */
+  through?: { call: CallExpression; fn: Node }[];
 }
 
 /** Steps as tokens for matching: a member name, 'new', '()' or 'type Name'. */
@@ -104,6 +106,7 @@ export class TsResolver {
   constructor(
     private readonly project: Project,
     private readonly files: ReadonlyMap<string, SourceFile>,
+    private readonly aliases: readonly PathAlias[] = [],
   ) {}
 
   /** The project's type checker: types of values declared in the scanned files. */
@@ -119,12 +122,77 @@ export class TsResolver {
 
   // ---- names -----------------------------------------------------------------------------
 
+  /**
+   * The string an expression at the creation of a library value holds, when it is a parameter
+   * of a factory the value came back through: `createQueue('emails')` gives `name` its
+   * argument there. Otherwise as resolveName.
+   */
+  resolveNameThrough(expression: Node, origin: Origin): ResolvedName {
+    return this.resolveName(this.boundArgument(expression, origin));
+  }
+
+  /** The argument a factory's call passed for a parameter, followed outwards; else itself. */
+  private boundArgument(expression: Node, origin: Origin): Node {
+    const parameter = this.parameterOf(expression);
+    if (!parameter) return expression;
+    const fn = parameter.declaration.getParent();
+    const through = origin.through ?? [];
+    const at = through.findIndex((t) => t.fn === fn);
+    const entry = through[at];
+    if (!entry) return expression;
+    const argument =
+      entry.call.getArguments()[parameter.index] ?? parameter.declaration.getInitializer();
+    if (!argument) return expression;
+    return this.boundArgument(argument, { ...origin, through: through.slice(at + 1) });
+  }
+
+  /** The class of `new Orders()` or of a variable holding one, when it is in the project. */
+  instanceClassOf(expression: Node): ClassDeclaration | undefined {
+    const value = this.evaluate(expression, 0, false);
+    if (value?.kind !== 'node' || !Node.isNewExpression(value.node)) return undefined;
+    const classValue = this.evaluate(value.node.getExpression(), 1, false);
+    return classValue?.kind === 'node' && Node.isClassDeclaration(classValue.node)
+      ? classValue.node
+      : undefined;
+  }
+
   /** The string an expression holds, or its text marked dynamic. */
   resolveName(expression: Node): ResolvedName {
     const resolved = this.nameOf(expression, 0);
     if (resolved) return resolved;
     const text = expression.getText();
+    const partial = Node.isIdentifier(strip(expression))
+      ? this.partialTemplate(expression, 0)
+      : undefined;
+    if (partial !== undefined) {
+      return { name: partial, dynamic: true, expression: text };
+    }
     return { name: text, dynamic: true, expression: text };
+  }
+
+  /**
+   * The template a const holds, with its known parts filled in and the rest kept as written:
+   * a const holding PREFIX + ':' + id as a template gives `orders:${id}`.
+   */
+  private partialTemplate(expression: Node, depth: number): string | undefined {
+    if (depth > MAX_WRAPPER_DEPTH) return undefined;
+    const node = strip(expression);
+    if (Node.isIdentifier(node)) {
+      const definition = this.definitionOf(node);
+      if (!Node.isVariableDeclaration(definition)) return undefined;
+      const kind = definition.getVariableStatement()?.getDeclarationKind();
+      const initializer = definition.getInitializer();
+      if (kind !== VariableDeclarationKind.Const || !initializer) return undefined;
+      return this.partialTemplate(initializer, depth + 1);
+    }
+    if (!Node.isTemplateExpression(node)) return undefined;
+    let name = '`' + node.getHead().getLiteralText();
+    for (const span of node.getTemplateSpans()) {
+      const part = this.nameOf(span.getExpression(), 0);
+      name += part && !part.dynamic ? part.name : `\${${span.getExpression().getText()}}`;
+      name += span.getLiteral().getLiteralText();
+    }
+    return name + '`';
   }
 
   /**
@@ -206,6 +274,9 @@ export class TsResolver {
       Node.isPropertyAccessExpression(node) ||
       Node.isElementAccessExpression(node)
     ) {
+      // `const queue = process.env.QUEUE`: `process` is no value the scan can follow.
+      const read = Node.isIdentifier(node) ? this.environmentRead(node) : undefined;
+      if (read) return this.nameOf(read, depth + 1);
       const value = this.evaluate(node, depth + 1, true);
       if (value?.kind !== 'node' || value.node === node) return undefined;
       const target = value.node;
@@ -216,6 +287,25 @@ export class TsResolver {
       if (Node.isExpression(target)) return this.nameOf(target, depth + 1);
     }
     return undefined;
+  }
+
+  /** The initializer of a `const` holding an environment variable, with or without default. */
+  private environmentRead(identifier: Identifier): Node | undefined {
+    const definition = this.definitionOf(identifier);
+    if (!definition || !Node.isVariableDeclaration(definition)) return undefined;
+    if (definition.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const)
+      return undefined;
+    const initializer = definition.getInitializer();
+    if (!initializer) return undefined;
+    const value = strip(initializer);
+    const read =
+      Node.isBinaryExpression(value) &&
+      [SyntaxKind.QuestionQuestionToken, SyntaxKind.BarBarToken].includes(
+        value.getOperatorToken().getKind(),
+      )
+        ? value.getLeft()
+        : value;
+    return environmentVariable(read) === undefined ? undefined : initializer;
   }
 
   private templateName(node: Node, depth: number): ResolvedName | undefined {
@@ -321,11 +411,14 @@ export class TsResolver {
     return value?.kind === 'node' && isFunctionLike(value.node) ? value.node : undefined;
   }
 
-  /** Properties of an object literal, following constants, as name -> value expression. */
-  objectProperties(expression: Node | undefined): Map<string, Node> {
+  /**
+   * Properties of an object literal, following constants, as name -> value expression. With
+   * an origin, a parameter of a factory the value came through stands for its argument there.
+   */
+  objectProperties(expression: Node | undefined, origin?: Origin): Map<string, Node> {
     const properties = new Map<string, Node>();
     if (!expression) return properties;
-    const node = strip(expression);
+    const node = strip(origin ? this.boundArgument(expression, origin) : expression);
     let value = Node.isObjectLiteralExpression(node)
       ? { kind: 'node' as const, node }
       : this.evaluate(node, 0, true);
@@ -342,7 +435,7 @@ export class TsResolver {
       } else if (Node.isMethodDeclaration(property)) {
         properties.set(property.getName(), property);
       } else if (Node.isSpreadAssignment(property)) {
-        for (const [key, inner] of this.objectProperties(property.getExpression()))
+        for (const [key, inner] of this.objectProperties(property.getExpression(), origin))
           properties.set(key, inner);
       }
     }
@@ -409,9 +502,47 @@ export class TsResolver {
     if (Node.isNewExpression(node)) {
       const callee = this.evaluate(node.getExpression(), depth + 1, constants);
       if (callee?.kind === 'origin') return withStep(callee.origin, { kind: 'new', node });
+      // `class Store extends Redis`: an instance of the project's class is one of the library's.
+      if (callee?.kind === 'node' && Node.isClassDeclaration(callee.node)) {
+        const base = this.libraryBaseOf(callee.node, depth + 1);
+        if (base) return withStep(base, { kind: 'new', node });
+      }
       return { kind: 'node', node };
     }
+    if (Node.isBinaryExpression(node) && !constants) {
+      const operator = node.getOperatorToken().getKind();
+      // `this.client ?? (this.client = new Redis())`: a lazily made value.
+      if (operator === SyntaxKind.EqualsToken)
+        return this.evaluate(node.getRight(), depth + 1, false);
+      if (operator === SyntaxKind.BarBarToken || operator === SyntaxKind.QuestionQuestionToken) {
+        const left = this.evaluate(node.getLeft(), depth + 1, false);
+        if (left?.kind === 'origin') return left;
+        return this.evaluate(node.getRight(), depth + 1, false);
+      }
+    }
+    // `new this()` in a static member is the class itself.
+    if (node.getKind() === SyntaxKind.ThisKeyword) {
+      const member = node.getFirstAncestor(
+        (a) => Node.isMethodDeclaration(a) || Node.isGetAccessorDeclaration(a),
+      );
+      const owner = member?.getParent();
+      if (member && owner && Node.isClassDeclaration(owner) && 'isStatic' in member) {
+        if (member.isStatic()) return { kind: 'node', node: owner };
+      }
+    }
     return { kind: 'node', node };
+  }
+
+  /** The library value a class of the project extends, through its base classes. */
+  private libraryBaseOf(owner: ClassDeclaration, depth: number): Origin | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const base = owner.getExtends()?.getExpression();
+    const value = base ? this.evaluate(base, depth + 1, false) : undefined;
+    if (value?.kind === 'origin') return value.origin;
+    if (value?.kind === 'node' && Node.isClassDeclaration(value.node)) {
+      return this.libraryBaseOf(value.node, depth + 1);
+    }
+    return undefined;
   }
 
   private evaluateCall(node: CallExpression, depth: number, constants: boolean): Value | undefined {
@@ -433,7 +564,10 @@ export class TsResolver {
     // A factory of the project (`export function createProducer() { return kafka.producer() }`).
     if (value?.kind === 'node' && isFunctionLike(value.node)) {
       const returned = returnedExpression(value.node);
-      return returned ? this.evaluate(returned, depth + 1, constants) : undefined;
+      const result = returned ? this.evaluate(returned, depth + 1, constants) : undefined;
+      if (result?.kind !== 'origin') return result;
+      const through = [...(result.origin.through ?? []), { call: node, fn: value.node }];
+      return { kind: 'origin', origin: { ...result.origin, through } };
     }
     return undefined;
   }
@@ -458,7 +592,10 @@ export class TsResolver {
       return this.objectMember(container, key, depth + 1, constants);
     }
     if (Node.isEnumDeclaration(container)) {
-      const member = container.getMember(key);
+      // A member may be named by a string literal: `'user_created' = 'user_created'`.
+      const member =
+        container.getMember(key) ??
+        container.getMembers().find((m) => propertyKey(m.getNameNode()) === key);
       return member ? { kind: 'node', node: member } : undefined;
     }
     if (Node.isClassDeclaration(container)) {
@@ -468,7 +605,16 @@ export class TsResolver {
         return initializer ? this.evaluate(initializer, depth + 1, constants) : undefined;
       }
       const method = container.getStaticMethod(key);
-      return method ? { kind: 'node', node: method } : undefined;
+      if (method) return { kind: 'node', node: method };
+      // A static getter, often a lazily made client: the first return that gives a value.
+      const getter = container.getGetAccessor(key);
+      if (!getter?.isStatic()) return undefined;
+      let value: Value | undefined;
+      for (const returned of ownReturns(getter)) {
+        value = this.evaluate(returned, depth + 1, constants);
+        if (value?.kind === 'origin') return value;
+      }
+      return value;
     }
     // An instance of a class of the project: `new OrderEvents().publish`.
     if (Node.isNewExpression(container)) {
@@ -505,22 +651,37 @@ export class TsResolver {
       (a) => Node.isClassDeclaration(a) || Node.isClassExpression(a),
     );
     if (!owner || !Node.isClassDeclaration(owner)) return undefined;
+    const self = this.evaluate(thisNode, depth + 1, false);
+    if (self?.kind === 'node' && self.node === owner) {
+      return this.memberOf(self, key, depth + 1, false);
+    }
     return this.instanceMember(owner, key, depth);
   }
 
   private instanceMember(owner: ClassDeclaration, key: string, depth: number): Value | undefined {
+    if (depth > MAX_DEPTH) return undefined;
     const method = owner.getInstanceMethod(key);
     if (method) return { kind: 'node', node: method };
+    // A method inherited from a base class of the project: `class Sub extends Base`.
+    if (!owner.getInstanceMember(key)) {
+      const base = this.baseClassOf(owner, depth + 1);
+      const inherited = base ? this.instanceMember(base, key, depth + 1) : undefined;
+      if (inherited) return inherited;
+    }
 
     const property = owner.getInstanceProperty(key);
+    let initial: Value | undefined;
     if (property && Node.isPropertyDeclaration(property)) {
       const initializer = property.getInitializer();
-      if (initializer) return this.evaluate(initializer, depth + 1, false);
+      initial = initializer ? this.evaluate(initializer, depth + 1, false) : undefined;
+      // `private client: Redis | null = null` is assigned its value later.
+      if (initial && !isNullish(initializer)) return initial;
     }
     for (const assignment of this.thisAssignments(owner).get(key) ?? []) {
       const value = this.evaluate(assignment.getRight(), depth + 1, false);
-      if (value) return value;
+      if (value && !isNullish(assignment.getRight())) return value;
     }
+    if (initial?.kind === 'origin') return initial;
 
     // Injected clients: `constructor(private readonly producer: Producer)` or a typed field.
     const typed =
@@ -528,6 +689,13 @@ export class TsResolver {
         ? property.getTypeNode()
         : undefined;
     return typed ? this.typeValue(typed) : undefined;
+  }
+
+  /** The class a class extends, when it is one of the project's. */
+  baseClassOf(owner: ClassDeclaration, depth = 0): ClassDeclaration | undefined {
+    const base = owner.getExtends()?.getExpression();
+    const value = base ? this.evaluate(base, depth + 1, false) : undefined;
+    return value?.kind === 'node' && Node.isClassDeclaration(value.node) ? value.node : undefined;
   }
 
   private typeValue(typeNode: TypeNode): Value | undefined {
@@ -627,9 +795,11 @@ export class TsResolver {
       definition.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const;
     if (constants && !isConst) return undefined;
     const initializer = definition.getInitializer();
-    if (initializer) return this.evaluate(initializer, depth + 1, constants);
+    if (initializer && !isEmptyValue(initializer))
+      return this.evaluate(initializer, depth + 1, constants);
 
-    // `let producer; ... producer = kafka.producer()`: the first assignment in the file.
+    // `let producer; ... producer = kafka.producer()`: the first assignment in the file; a
+    // lazy singleton starts as `let boss: PgBoss | null = null`.
     const name = definition.getName();
     for (const assignment of this.assignments(definition.getSourceFile()).get(name) ?? []) {
       const left = assignment.getLeft();
@@ -670,6 +840,15 @@ export class TsResolver {
     constants: boolean,
   ): Value | undefined {
     const declaration = file.getExportedDeclarations().get(name)?.[0];
+    // In JavaScript the binder declares `exports.name = value` by its left side.
+    const assignment = declaration?.getParent();
+    if (
+      declaration &&
+      Node.isBinaryExpression(assignment) &&
+      assignment.getLeft() === declaration
+    ) {
+      return this.evaluate(assignment.getRight(), depth + 1, constants);
+    }
     if (declaration) return this.fromDefinition(declaration, depth + 1, constants);
 
     // CommonJS: `module.exports = { producer }`, `exports.producer = ...`.
@@ -694,11 +873,13 @@ export class TsResolver {
   }
 
   private moduleValue(from: SourceFile, specifier: string): Value | undefined {
+    const exists = (p: string) => this.files.has(p);
+    const target = resolveModule(this.pathOf(from), specifier, exists, this.aliases);
+    const file = target === undefined ? undefined : this.files.get(target);
+    if (file) return { kind: 'file', file };
     if (!specifier.startsWith('.'))
       return { kind: 'origin', origin: { module: specifier, steps: [] } };
-    const target = resolveRelative(this.pathOf(from), specifier, (p) => this.files.has(p));
-    const file = target === undefined ? undefined : this.files.get(target);
-    return file ? { kind: 'file', file } : undefined;
+    return undefined;
   }
 
   /** Every `left = right` of a file by the text of its left side, in source order. */
@@ -775,6 +956,12 @@ export function strip(node: Node): Node {
   }
 }
 
+/** `null` or `undefined`: a variable that holds nothing yet. */
+function isEmptyValue(node: Node): boolean {
+  const value = strip(node);
+  return Node.isNullLiteral(value) || (Node.isIdentifier(value) && value.getText() === 'undefined');
+}
+
 export function isFunctionLike(node: Node): boolean {
   return (
     Node.isFunctionDeclaration(node) ||
@@ -788,10 +975,26 @@ export function isFunctionLike(node: Node): boolean {
 export function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();
-  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))
+  if (
+    Node.isVariableDeclaration(parent) ||
+    Node.isPropertyAssignment(parent) ||
+    Node.isPropertyDeclaration(parent)
+  )
     return parent.getName();
   if (Node.isFunctionExpression(fn)) return fn.getName();
   return undefined;
+}
+
+/** The expressions a function's own return statements give, in source order. */
+function ownReturns(fn: Node): Node[] {
+  return fn
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .filter(
+      (r) =>
+        r.getFirstAncestor(isFunctionLike) === fn ||
+        r.getFirstAncestor(isFunctionLike) === undefined,
+    )
+    .flatMap((r) => r.getExpression() ?? []);
 }
 
 function returnedExpression(fn: Node): Node | undefined {
@@ -799,12 +1002,21 @@ function returnedExpression(fn: Node): Node | undefined {
     const body = fn.getBody();
     if (!Node.isBlock(body)) return body;
   }
-  const statement = fn.getFirstDescendantByKind(SyntaxKind.ReturnStatement);
+  // The function's own return, not one of a callback or method defined inside it.
+  const statement = fn
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .find((r) => r.getExpression() && r.getFirstAncestor(isFunctionLike) === fn);
   return statement?.getExpression();
 }
 
+function isNullish(node: Node | undefined): boolean {
+  if (!node) return false;
+  const kind = strip(node).getKind();
+  return kind === SyntaxKind.NullKeyword || strip(node).getText() === 'undefined';
+}
+
 function withStep(origin: Origin, step: OriginStep): Value {
-  return { kind: 'origin', origin: { module: origin.module, steps: [...origin.steps, step] } };
+  return { kind: 'origin', origin: { ...origin, steps: [...origin.steps, step] } };
 }
 
 function parameterIndex(parameter: ParameterDeclaration): number {
