@@ -35,6 +35,18 @@ describe('amqp-connection-manager', () => {
     expect(evidenceOf(sms)).toEqual(['src/publish.js:8']);
   });
 
+  it('follows a wrapper kept in a class field to the setup it adds', () => {
+    const edge = single(
+      scan.edges('CONSUMES', 'notifications.receipts consumer', 'notifications.receipts'),
+    );
+    expect(edge.properties).toEqual({ ack: 'manual' });
+    expect(evidenceOf(edge)).toEqual(['src/receipts.ts:16']);
+    expect(scan.node('Queue', 'notifications.receipts').properties).toEqual({
+      kind: 'queue',
+      durable: true,
+    });
+  });
+
   it('reads a setup added with addSetup, once with the amqplib extractor alongside', async () => {
     expect(evidenceOf(scan.node('Queue', 'audit.events'))).toEqual(['src/typed.ts:9']);
     const both = await scanFixture('amqp-connection-manager-notifications', [

@@ -11,6 +11,7 @@ describe('mqtt', () => {
       '`devices/${device}/commands`',
       'alarms/#',
       'alarms/overheat',
+      'firmware/ack',
       'firmware/latest',
       'firmware/status',
       'logs/device',
@@ -39,6 +40,12 @@ describe('mqtt', () => {
       ]),
     );
     expect(consumed).toHaveLength(4);
+  });
+
+  it('names an inline listener after its client', () => {
+    const edge = single(scan.edges('CONSUMES', 'watcher message', 'firmware/ack'));
+    expect(evidenceOf(edge)).toEqual(['src/firmware.ts:11']);
+    expect(evidenceOf(scan.node('Handler', 'watcher message'))).toEqual(['src/firmware.ts:12']);
   });
 
   it('reads a $share subscription as its group and keeps the written filter', () => {

@@ -63,7 +63,7 @@ describe('nats subscribers', () => {
 
   it('lets the callback, not the service, publish', () => {
     expect(scan.edges('PUBLISHES', 'onShipment', 'shipments.scheduled')).toHaveLength(1);
-    expect(scan.edges('PUBLISHES', 'order-workers')).toEqual([]);
+    expect(scan.edges('PUBLISHES', 'order-workers', 'shipments.scheduled')).toEqual([]);
   });
 
   it('keeps a wildcard subject as written and names a for-await handler after its function', () => {
@@ -72,20 +72,40 @@ describe('nats subscribers', () => {
     expect(evidenceOf(edge)).toEqual(['src/workers.ts:22']);
   });
 
-  it('reads durable, max_deliver and ack from a consumerOpts builder', () => {
+  it('reads durable, max_deliver and ack from a consumerOpts builder made by a factory', () => {
     const edge = single(scan.edges('CONSUMES', 'answerQuotes', 'pricing.quote'));
     expect(edge.properties).toEqual({ group: 'quoters', durable: 'quoters', ack: 'manual' });
+    expect(evidenceOf(edge)).toEqual(['src/workers.ts:37']);
     expect(scan.node('Handler', 'answerQuotes').properties.retry).toBe('max_deliver=3');
   });
 
-  it('takes a durable consumer of js.consumers.get from its consumers.add in another file', () => {
+  it('reads queue, mack and the consumer config of object subscription options', () => {
+    const edge = single(scan.edges('CONSUMES', 'trackPayments', 'payments.*'));
+    expect(edge.properties).toEqual({
+      group: 'trackers',
+      durable: 'payment-trackers',
+      ack: 'manual',
+    });
+    expect(scan.node('Handler', 'trackPayments').properties.retry).toBe('max_deliver=2');
+  });
+
+  it('takes a durable of js.consumers.get from its consumers.add behind a .catch()', () => {
     const edge = single(scan.edges('CONSUMES', 'fulfil', 'ORDERS'));
     expect(edge.properties).toEqual({ group: 'fulfilment', durable: 'fulfilment', ack: 'manual' });
     expect(scan.node('Handler', 'fulfil').properties.retry).toBe('max_deliver=4, nak redelivers');
     expect(evidenceOf(scan.node('Topic', 'ORDERS'))).toEqual([
-      'src/admin.ts:6',
-      'src/workers.ts:42',
+      'src/admin.ts:8',
+      'src/workers.ts:46',
     ]);
+  });
+});
+
+describe('nats.js v3 modules', () => {
+  it('reads jetstream(nc) from @nats-io/jetstream over a @nats-io/transport-node connection', async () => {
+    const scan = await scanFixture('nats-workers', ['nats']);
+    const edge = single(scan.edges('PUBLISHES', 'order-workers', 'refunds.recorded'));
+    expect(edge.properties).toEqual({ idempotent: true });
+    expect(evidenceOf(edge)).toEqual(['src/refunds.ts:8']);
   });
 });
 

@@ -70,6 +70,16 @@ describe('@confluentinc/kafka-javascript', () => {
     expect(evidenceOf(edge)).toEqual(['src/admin.cjs:6']);
   });
 
+  it('keeps a topic list passed in as the parameter that names it', () => {
+    const edge = single(scan.edges('CONSUMES', 'followers consumer', 'topics'));
+    expect(edge.properties).toEqual({ batch: false, group: 'followers' });
+    expect(scan.node('Topic', 'topics').properties).toEqual({
+      kind: 'topic',
+      dynamic: true,
+      expression: 'topics',
+    });
+  });
+
   it('is not read by the kafkajs extractor', async () => {
     const kafkajsOnly = await scanFixture('node-rdkafka-confluent', ['kafkajs']);
     expect(kafkajsOnly.graph.edges).toEqual([]);

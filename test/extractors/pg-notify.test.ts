@@ -7,7 +7,12 @@ describe('pg LISTEN/NOTIFY', () => {
   it('finds channels in NOTIFY, pg_notify and LISTEN statements', async () => {
     scan = await scanFixture('pg-notify-jobs', ['pg-notify']);
     expect(scan.diagnostics).toEqual([]);
-    expect(scan.names('Topic')).toEqual(['catalog_events', 'price_changed', 'stock_low']);
+    expect(scan.names('Topic')).toEqual([
+      'catalog_events',
+      'price_changed',
+      'search_reindex',
+      'stock_low',
+    ]);
     expect(scan.node('Topic', 'stock_low').properties).toEqual({ kind: 'channel' });
     expect(
       scan.graph.nodes.every((n) => n.label !== 'Topic' || n.technology === 'postgres-notify'),
@@ -41,6 +46,12 @@ describe('pg LISTEN/NOTIFY', () => {
       'src/listener.ts:17',
     ]);
     expect(scan.edges('CONSUMES', 'onNotification', 'stock_low')).toHaveLength(1);
+  });
+
+  it('names a channel LISTENed through a method parameter by its caller', () => {
+    const edge = single(scan.edges('CONSUMES', 'this.client notification', 'search_reindex'));
+    expect(evidenceOf(edge)).toEqual(['src/reindex.ts:16']);
+    expect(scan.names('Topic')).not.toContain('channel');
   });
 
   it('leaves the UPDATE beside the notify alone', () => {

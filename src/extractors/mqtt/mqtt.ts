@@ -26,6 +26,7 @@ import {
   evidenceOf,
   HandlerNames,
   methodCalls,
+  receiverText,
   publishTargets,
 } from '../../lang/typescript/sites.js';
 import {
@@ -118,7 +119,7 @@ function projectCalls(file: TsFile): ClientCall[] {
 function isClient(origin: Origin): boolean {
   const tokens = originTokens(origin).join(' ');
   return (
-    /(^| )connect(Async)? \(\)$/.test(tokens) ||
+    /(^| )(connect|connectAsync|createClient) \(\)$/.test(tokens) ||
     /(^| )MqttClient new$/.test(tokens) ||
     /type (Mqtt|AsyncMqtt)Client$/.test(tokens)
   );
@@ -204,7 +205,7 @@ function listen(
   const callback = listener?.call.getArguments()[1];
   const fn = callback ? file.resolver.functionOf(callback) : undefined;
   const fallback = listener
-    ? `${listener.call.getExpression().getText()} message`
+    ? `${receiverText(listener.call)} message`
     : `${filters[0]?.resolved.name ?? ''} subscriber`;
   const { ref: handler, name } = names.handler(
     anchor,

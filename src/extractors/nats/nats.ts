@@ -58,7 +58,10 @@ function isNats(module: string): boolean {
 }
 
 function roleOf(origin: Origin): Role | undefined {
-  const tokens = originTokens(origin).join(' ');
+  // `connect().catch(...)` still resolves to the connection.
+  const tokens = originTokens(origin)
+    .join(' ')
+    .replace(/ (catch|finally) \(\)/g, '');
   if (/(^| )jetstreamManager \(\) streams$/.test(tokens)) return 'streams';
   if (/(^| )jetstreamManager \(\) consumers$/.test(tokens)) return 'consumers';
   if (/(^| )consumers get \(\)$/.test(tokens) || tokens.endsWith('type Consumer'))
@@ -286,8 +289,7 @@ function jetStreamSettings(file: TsFile, options: Node | undefined): ConsumerSet
   if (builder.length > 0) {
     const settings: ConsumerSettings = {};
     const retry: string[] = [];
-    for (const step of builder) {
-      const value = file.resolver.literalOf(step.getArguments()[0]);
+    for (const { call: step, value } of builder) {
       const method = (step.getExpression() as { getName?: () => string }).getName?.();
       if (method === 'durable' && typeof value === 'string') settings.durable = value;
       if ((method === 'queue' || method === 'deliverGroup') && typeof value === 'string')
@@ -305,7 +307,7 @@ function jetStreamSettings(file: TsFile, options: Node | undefined): ConsumerSet
   const settings = configSettings(file, fields.get('config'));
   const queue = file.resolver.literalOf(fields.get('queue'));
   if (typeof queue === 'string') settings.group = queue;
-  if (file.resolver.literalOf(fields.get('manualAck')) === true) settings.ack = 'manual';
+  if (file.resolver.literalOf(fields.get('mack')) === true) settings.ack = 'manual';
   return settings;
 }
 
@@ -329,28 +331,69 @@ function configSettings(file: TsFile, config: Node | undefined): ConsumerSetting
   return settings;
 }
 
-/** The calls configuring a `consumerOpts()` builder, chained or made on its variable. */
-function builderCalls(file: TsFile, options: Node): CallExpression[] {
+interface BuilderStep {
+  call: CallExpression;
+  /** The literal the step was given, taken from the factory's caller for a parameter. */
+  value: string | number | boolean | undefined;
+}
+
+/**
+ * The calls configuring a `consumerOpts()` builder: chained, made on its variable, or made
+ * inside a function of the project that builds and returns it (`config('orders')`).
+ */
+function builderCalls(file: TsFile, options: Node): BuilderStep[] {
   const origin = file.resolver.traceOrigin(options);
   if (!origin || !isNats(origin.module) || !originTokens(origin).includes('consumerOpts'))
     return [];
-  const steps: CallExpression[] = [];
-  for (let node = strip(options); Node.isCallExpression(node);) {
-    const callee = node.getExpression();
+  const literal = (call: CallExpression) => file.resolver.literalOf(call.getArguments()[0]);
+  const steps: BuilderStep[] = [];
+  let root = strip(options);
+  for (; Node.isCallExpression(root);) {
+    const callee = root.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) break;
-    steps.push(node);
-    node = strip(callee.getExpression());
+    steps.push({ call: root, value: literal(root) });
+    root = strip(callee.getExpression());
   }
-  const root = strip(options);
-  const definition = Node.isIdentifier(root) ? file.resolver.definitionOf(root) : undefined;
-  if (definition) {
-    for (const call of file.source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const object = strip(callee.getExpression());
-      if (Node.isIdentifier(object) && file.resolver.definitionOf(object) === definition)
-        steps.push(call);
-    }
+  if (Node.isIdentifier(root)) {
+    const definition = file.resolver.definitionOf(root);
+    if (definition) steps.push(...callsOn(file, file.source, definition, literal));
+    return steps;
+  }
+  const factory = Node.isCallExpression(root)
+    ? file.resolver.functionOf(root.getExpression())
+    : undefined;
+  if (!factory || !Node.isCallExpression(root) || !Node.isFunctionLikeDeclaration(factory))
+    return steps;
+  const made = root;
+  const returned = factory.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]?.getExpression();
+  const variable = returned ? strip(returned) : undefined;
+  const definition =
+    variable && Node.isIdentifier(variable) ? file.resolver.definitionOf(variable) : undefined;
+  if (!definition) return steps;
+  const parameters = factory.getParameters();
+  const valueOf = (call: CallExpression) => {
+    const argument = call.getArguments()[0];
+    const parameter = argument ? file.resolver.parameterOf(argument) : undefined;
+    const index = parameter ? parameters.indexOf(parameter.declaration) : -1;
+    const given = index >= 0 ? made.getArguments()[index] : undefined;
+    return given ? file.resolver.literalOf(given) : literal(call);
+  };
+  return [...steps, ...callsOn(file, factory, definition, valueOf)];
+}
+
+function callsOn(
+  file: TsFile,
+  scope: Node,
+  definition: Node,
+  valueOf: (call: CallExpression) => string | number | boolean | undefined,
+): BuilderStep[] {
+  const steps: BuilderStep[] = [];
+  for (const call of scope.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) continue;
+    const object = strip(callee.getExpression());
+    if (Node.isIdentifier(object) && file.resolver.definitionOf(object) === definition)
+      steps.push({ call, value: valueOf(call) });
   }
   return steps;
 }

@@ -326,7 +326,7 @@ function consume(
 function topicList(file: TsFile, node: Node | undefined): ResolvedName[] {
   if (!node) return [];
   const value = file.resolver.constantNode(node);
-  const elements = Node.isArrayLiteralExpression(value) ? value.getElements() : [value];
+  const elements = Node.isArrayLiteralExpression(value) ? value.getElements() : [node];
   return elements.map((element) => {
     const item = strip(element);
     return Node.isRegularExpressionLiteral(item)

@@ -21,6 +21,7 @@ import {
   evidenceOf,
   HandlerNames,
   methodCalls,
+  receiverText,
   publisherOf,
   publishTargets,
   type PublishTarget,
@@ -58,7 +59,7 @@ interface ClientCall {
 }
 
 type Statement =
-  | { kind: 'listen'; channel: ResolvedName }
+  | { kind: 'listen'; channel: ResolvedName; node?: Node }
   | { kind: 'notify'; channel: ResolvedName; node?: Node; payload?: Node };
 
 function extract(file: TsFile): GraphRecord[] {
@@ -156,7 +157,7 @@ function statementsOf(file: TsFile, { call, method }: ClientCall): Statement[] {
 
 function piecesOf(file: TsFile, expression: Node, depth: number): Piece[] {
   const node = file.resolver.constantNode(expression);
-  if (depth > 4) return [node];
+  if (depth > 4) return [expression];
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node))
     return [node.getLiteralText()];
   if (Node.isTemplateExpression(node)) {
@@ -172,7 +173,8 @@ function piecesOf(file: TsFile, expression: Node, depth: number): Piece[] {
       ...piecesOf(file, node.getLeft(), depth + 1),
       ...piecesOf(file, node.getRight(), depth + 1),
     ];
-  return [node];
+  // Not text known here: keep the expression as written, never what it was followed to.
+  return [expression];
 }
 
 /**
@@ -211,7 +213,8 @@ function parse(file: TsFile, pieces: readonly Piece[], values: Node | undefined)
   for (const part of sql.split(';')) {
     const listen = new RegExp(String.raw`^\s*LISTEN\s+${name}\s*$`, 'i').exec(part);
     const resolved = listen?.[1] ? channel(listen[1]) : undefined;
-    if (resolved) statements.push({ kind: 'listen', channel: resolved });
+    if (listen?.[1] && resolved)
+      statements.push({ kind: 'listen', channel: resolved, node: channelNode(listen[1]) });
     const notify = new RegExp(String.raw`^\s*NOTIFY\s+${name}\s*(?:,\s*(.*))?$`, 'is').exec(part);
     const notified = notify?.[1] ? channel(notify[1]) : undefined;
     if (notify?.[1] && notified) {
@@ -281,10 +284,16 @@ function listen(
   handlers: Map<Node, NodeRef>,
   names: HandlerNames,
 ): GraphRecord[] {
+  // A channel passed into a function that LISTENs is named by each caller.
   const channels: { channel: ResolvedName; evidence: Evidence }[] = listens.flatMap((call) =>
-    statementsOf(file, call).flatMap((s) =>
-      s.kind === 'listen' ? [{ channel: s.channel, evidence: evidenceOf(file, call.call) }] : [],
-    ),
+    statementsOf(file, call).flatMap((s) => {
+      if (s.kind !== 'listen') return [];
+      if (!s.node) return [{ channel: s.channel, evidence: evidenceOf(file, call.call) }];
+      return file.resolver.nameSites([s.node]).flatMap((site) => {
+        const [channel] = site.names;
+        return channel ? [{ channel, evidence: evidenceOf(file, site.site ?? call.call) }] : [];
+      });
+    }),
   );
   const anchor = listener?.call ?? listens[0]?.call;
   const [first] = channels;
@@ -292,7 +301,7 @@ function listen(
   const callback = listener?.call.getArguments()[1];
   const fn = callback ? file.resolver.functionOf(callback) : undefined;
   const fallback = listener
-    ? `${listener.call.getExpression().getText()} notification`
+    ? `${receiverText(listener.call)} notification`
     : `${first.channel.name} listener`;
   const { ref: handler, name } = names.handler(
     anchor,

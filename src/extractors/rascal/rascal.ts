@@ -54,6 +54,8 @@ export const rascalExtractor: Extractor<TsFile> = {
 };
 
 const TECHNOLOGY = 'rabbitmq';
+const CREATE = new Set(['create', 'createBroker']);
+const METHODS = new Set([...CREATE, 'publish', 'forward', 'subscribe', 'on']);
 
 interface Entry {
   name: string;
@@ -72,14 +74,14 @@ interface Definition {
 }
 
 function extract(file: TsFile): GraphRecord[] {
-  const calls = methodCalls(file, new Set(['create', 'publish', 'forward', 'subscribe', 'on']))
+  const calls = methodCalls(file, METHODS)
     .map((call) => ({ call, origin: file.resolver.traceOrigin(call.object) }))
     .filter((c): c is typeof c & { origin: Origin } => c.origin?.module === 'rascal');
   if (calls.length === 0) return [];
 
   const records: GraphRecord[] = [];
   for (const { call, origin } of calls) {
-    if (call.method !== 'create' || !/(^| )Broker(AsPromised)?$/.test(tokensOf(origin))) continue;
+    if (!isCreate(call.method, origin)) continue;
     const definition = definitionOf(file, call.call);
     if (definition) records.push(...topology(file, definition));
   }
@@ -107,13 +109,19 @@ function extract(file: TsFile): GraphRecord[] {
   return records;
 }
 
+/** `Broker.create`, `BrokerAsPromised.create`, or the module's own `createBroker`. */
+function isCreate(method: string, origin: Origin): boolean {
+  if (method === 'createBroker') return origin.steps.length === 0;
+  return method === 'create' && /(^| )Broker(AsPromised)?$/.test(tokensOf(origin));
+}
+
 function tokensOf(origin: Origin): string {
   return originTokens(origin).join(' ');
 }
 
 function isBroker(origin: Origin): boolean {
   const tokens = tokensOf(origin);
-  return /(^| )create \(\)$/.test(tokens) || /type Broker(AsPromised)?$/.test(tokens);
+  return /(^| )create(Broker)? \(\)$/.test(tokens) || /type Broker(AsPromised)?$/.test(tokens);
 }
 
 // ---- the broker definition ---------------------------------------------------------------
@@ -125,15 +133,15 @@ const definitionsByProject = new WeakMap<object, Definition[]>();
  * to follow; when the loaded files create brokers from one definition only, it is that one.
  */
 function brokerDefinition(file: TsFile, origin: Origin): Definition | undefined {
-  const create = originCall(origin, 'create');
+  const create = originCall(origin, 'create') ?? originCall(origin, 'createBroker');
   if (create && Node.isCallExpression(create)) return definitionOf(file, create);
   let all = definitionsByProject.get(file.resolver);
   if (!all) {
     all = [];
     for (const source of file.source.getProject().getSourceFiles()) {
-      for (const { call, object } of methodCalls({ ...file, source }, new Set(['create']))) {
+      for (const { call, object, method } of methodCalls({ ...file, source }, CREATE)) {
         const made = file.resolver.traceOrigin(object);
-        if (made?.module !== 'rascal') continue;
+        if (made?.module !== 'rascal' || !isCreate(method, made)) continue;
         const definition = definitionOf(file, call);
         if (definition && !all.some((d) => d.config === definition.config)) all.push(definition);
       }
@@ -149,11 +157,16 @@ function definitionOf(file: TsFile, create: CallExpression): Definition | undefi
   if (definitionsByCall.has(create)) return definitionsByCall.get(create);
   let argument = create.getArguments()[0];
   // `rascal.withDefaultConfig(definition)` adds defaults around what the code declares.
-  for (let depth = 0; argument && depth < 3; depth += 1) {
+  for (let depth = 0; argument && depth < 4; depth += 1) {
     const value = strip(argument);
-    if (!Node.isCallExpression(value) || !/with\w*Config$/.test(value.getExpression().getText()))
-      break;
-    argument = value.getArguments()[0];
+    const definition = Node.isIdentifier(value) ? file.resolver.definitionOf(value) : undefined;
+    const initializer = Node.isVariableDeclaration(definition)
+      ? definition.getInitializer()
+      : undefined;
+    if (initializer && Node.isCallExpression(strip(initializer))) argument = initializer;
+    else if (Node.isCallExpression(value) && /with\w*Config$/.test(value.getExpression().getText()))
+      argument = value.getArguments()[0];
+    else break;
   }
   const config = argument ? file.resolver.constantNode(argument) : undefined;
   const fields = file.resolver.objectProperties(config);
@@ -236,6 +249,8 @@ function bindingKeys(file: TsFile, fields: Map<string, Node>): string[] | undefi
   if (typeof single === 'string') return [single];
   const list = fields.get('bindingKeys');
   const node = list ? file.resolver.constantNode(list) : undefined;
+  const one = file.resolver.literalOf(node);
+  if (typeof one === 'string') return [one];
   if (!node || !Node.isArrayLiteralExpression(node)) return undefined;
   return node.getElements().flatMap((e) => {
     const key = file.resolver.literalOf(e);
@@ -353,10 +368,10 @@ function destinationOf(
   if (declared) {
     const exchange = file.resolver.literalOf(declared.fields.get('exchange'));
     const queue = file.resolver.literalOf(declared.fields.get('queue'));
-    const routingKey = file.resolver.literalOf(declared.fields.get('routingKey'));
+    const routingKey = declared.fields.get('routingKey');
     if (typeof exchange === 'string') {
       const destination: Destination = { label: 'Topic', name: exchange || '(AMQP default)' };
-      if (typeof routingKey === 'string') destination.routingKey = routingKey;
+      if (routingKey) destination.routingKey = file.resolver.resolveName(routingKey).name;
       return destination;
     }
     return typeof queue === 'string' ? { label: 'Queue', name: queue } : undefined;

@@ -172,3 +172,9 @@ export function loopOver(file: TsFile, call: Node): Node | undefined {
     return Node.isIdentifier(iterated) && file.resolver.definitionOf(iterated) === parent;
   });
 }
+
+/** The object a method is called on, as written: `client` in `client.on('message', ...)`. */
+export function receiverText(call: CallExpression): string {
+  const callee = strip(call.getExpression());
+  return (Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee).getText();
+}
