@@ -255,7 +255,9 @@ class ServiceMap {
     for (const manifest of [...manifests].sort((a, b) => compare(a.path, b.path))) {
       const current = byDirectory.get(manifest.directory);
       if (current?.manifest?.name) continue;
-      const fallback = manifest.directory ? path.posix.basename(manifest.directory) : repositoryName;
+      const fallback = manifest.directory
+        ? path.posix.basename(manifest.directory)
+        : repositoryName;
       byDirectory.set(manifest.directory, {
         directory: manifest.directory,
         name: manifest.name ?? current?.name ?? fallback,
@@ -278,7 +280,9 @@ class ServiceMap {
   }
 
   serviceNode(id: string, fallbackEvidence: Evidence): GraphNode {
-    const root = this.roots.find((r) => `service:${this.repositoryName}:${r.directory || '.'}` === id);
+    const root = this.roots.find(
+      (r) => `service:${this.repositoryName}:${r.directory || '.'}` === id,
+    );
     if (!root) throw new Error(`unknown service ${id}`);
     const manifest = root.manifest;
     const evidence: Evidence = manifest

@@ -296,6 +296,14 @@ const transactionalOutbox = patternsOnly('transactional-outbox', (row) => {
   return `${outbox} is written in the state's transaction and relayed by ${relays}`;
 });
 
+const idempotentConsumer = patternsOnly('idempotent-consumer', (row) => {
+  const target = text(row, 'targetName') ?? '';
+  const keys = list(strings(row, 'keys'));
+  return text(row, 'targetKind') === 'Job'
+    ? `job ${target} runs once per deduplication key (${keys})`
+    : `messages to ${target} are taken once per deduplication key (${keys})`;
+});
+
 /** Keyed by query file id (the file name without `.cypher`). */
 export const interpreters: Readonly<Record<string, Interpreter>> = {
   'fan-out': fanOut,
@@ -305,6 +313,7 @@ export const interpreters: Readonly<Record<string, Interpreter>> = {
   'orphan-channels': orphanChannels,
   'batch-processing': batchProcessing,
   'exactly-once': exactlyOnce,
+  'idempotent-consumer': idempotentConsumer,
   'request-reply': requestReply,
   'content-based-routing': contentBasedRouting,
   'message-dispatch': messageDispatch,

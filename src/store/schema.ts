@@ -101,6 +101,7 @@ const DELIVERY_COLUMNS: readonly Column[] = [
   column('retry', 'STRING', 'retry'),
   column('attempts', 'INT64', 'attempts'),
   column('backoff', 'STRING', 'backoff'),
+  column('dedupKey', 'STRING', 'dedupKey'),
 ];
 
 const ROUTING_COLUMNS: readonly Column[] = [column('routingKey', 'STRING', 'routingKey')];

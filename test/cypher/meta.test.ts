@@ -24,6 +24,7 @@ describe('cypher/patterns', async () => {
       'event-sourcing',
       'exactly-once',
       'fan-out',
+      'idempotent-consumer',
       'message-dispatch',
       'message-type-dispatch',
       'orphan-channels',
