@@ -88,6 +88,10 @@ describe('rq', () => {
     expect(said(scan.edges('ENQUEUES', undefined, 'warm_cache'))).toEqual([
       '{"via":"enqueue_in","delayMs":30000,"queue":"maintenance"} @ app/schedule.py:35',
     ]);
+    // `id=` names the schedule entry, which scheduling again replaces: no message dedup key.
+    const scheduled = scan.edges('PUBLISHES').filter((e) => e.evidence.some((x) => x.line === 28));
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(scheduled.filter((e) => e.properties.dedupKey !== undefined)).toEqual([]);
   });
 
   it('reads django-rq: RQ_QUEUES, bare @job, decorator factories, enqueue and get_queue', async () => {

@@ -396,7 +396,11 @@ class RqFile {
             at,
           ),
         );
-      this.onQueue(service, target, queue, evidence, this.sendProperties(options, call));
+      // A scheduler's `id` names the schedule entry (scheduling it again replaces it); it
+      // deduplicates no message, so it is not a dedupKey.
+      const sent = this.sendProperties(options, call);
+      delete sent.dedupKey;
+      this.onQueue(service, target, queue, evidence, sent);
     }
   }
 
