@@ -95,7 +95,7 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
     const { page, requests, errors } = await open(shop.url);
     expect(await visibleByKind(page)).toEqual(SHOP_KINDS);
     const legend = await page.$$eval('#legend li', (items) => items.map((i) => i.textContent));
-    expect(legend).toEqual(['Service5', 'Topic5', 'Queue4', 'Handler7', 'Event3', 'Job5']);
+    expect(legend).toEqual(['Service6', 'Topic5', 'Queue5', 'Handler8', 'Event3', 'Job5']);
     const parents = await page.evaluate(() =>
       window.eventgraph?.cy
         .nodes('[kind = "Handler"]')
@@ -233,12 +233,13 @@ describe.runIf(HAVE_CHROMIUM)('viewer in a browser', () => {
       trs.map((tr) => tr.textContent),
     );
     expect(rows).toEqual([
+      'queue:celery:celerycelery',
       'queue:bullmq:emailsemails',
       'queue:celery:reportsreports',
       'queue:rabbitmq:shipping.labelsshipping.labels',
       'queue:rabbitmq:shipping.labels.auditshipping.labels.audit',
     ]);
-    expect(await page.evaluate(() => window.eventgraph?.cy.nodes('.highlight').length)).toBe(4);
+    expect(await page.evaluate(() => window.eventgraph?.cy.nodes('.highlight').length)).toBe(5);
     await page.fill('#query', 'MATCH (n) DETACH DELETE n');
     await page.click('#run-query');
     await page.waitForSelector('#query-result .problem');
