@@ -4,12 +4,13 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import createDebug from 'debug';
-import { EXIT, EventgraphError } from '../errors.js';
+import { EXIT, EventgraphError, UsageError } from '../errors.js';
 import { projectVersion } from '../project-root.js';
 import { scan } from '../scan/scan.js';
-import { readSystemFile } from '../scan/system-file.js';
+import { readSystemFile, type SystemRepository } from '../scan/system-file.js';
+import { checkRepositoryPaths } from '../scan/validate.js';
 import { createProgress } from './progress.js';
-import { formatSummary } from './summary.js';
+import { formatSummary, printable } from './summary.js';
 import { NEO4J_OPTION_HELP, neo4jTarget } from './neo4j-target.js';
 import { registerQueryCommand } from './query-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -73,6 +74,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   try {
     const system = flags.system ? await readSystemFile(flags.system) : undefined;
     const listed = system?.repositories ?? [];
+    if (flags.system) await checkListedPaths(flags.system, listed);
     const outcome = await scan({
       paths: [...listed.map((r) => r.path), ...paths],
       names: listed.map((r) => r.name),
@@ -95,6 +97,16 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   }
 }
 
+/** A listed repository that is not there is the system file's problem: name the file. */
+async function checkListedPaths(file: string, listed: readonly SystemRepository[]) {
+  try {
+    await checkRepositoryPaths(listed.map((r) => r.path));
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${file}: ${error.message}`, error.hint);
+    throw error;
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   if (argv.length === 0) {
@@ -110,12 +122,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       if (error.code === 'commander.help') return EXIT.ok;
       const message = error.message.replace(/^error: /, '');
-      process.stderr.write(`eventgraph: ${message} (see: eventgraph ${commandOf(argv)}--help)\n`);
+      process.stderr.write(
+        `${printable(`eventgraph: ${message} (see: eventgraph ${commandOf(argv)}--help)`)}\n`,
+      );
       return EXIT.usage;
     }
     if (error instanceof EventgraphError) {
       const hint = error.hint ? `; ${error.hint}` : '';
-      process.stderr.write(`eventgraph: ${error.message}${hint}\n`);
+      process.stderr.write(`${printable(`eventgraph: ${error.message}${hint}`)}\n`);
       return error.exitCode;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -48,8 +48,22 @@ export function formatSummary(outcome: ScanOutcome, cwd: string): string {
   );
   lines.push(`report: ${path.relative(cwd, outcome.reportFile) || outcome.reportFile}`);
   lines.push(`graph export: ${path.relative(cwd, outcome.jsonFile) || outcome.jsonFile}`);
+  if (outcome.htmlFile !== null) {
+    lines.push(`viewer page: ${path.relative(cwd, outcome.htmlFile) || outcome.htmlFile}`);
+  }
   lines.push(`done in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
+}
+
+/**
+ * A line with control characters shown as escapes: a file named with terminal escape codes
+ * must not clear or recolour the user's terminal.
+ */
+export function printable(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function unique(value: string, index: number, all: string[]): boolean {

@@ -134,6 +134,23 @@ describe('eventgraph scan: bad input', () => {
       .map((n) => n.name);
     expect(channels.sort()).toEqual(['bad-input.ok', 'still.found', 'still_found']);
   });
+
+  it('shows control characters in file names as escapes, never raw on the terminal', () => {
+    const evil = path.join(temp, 'evil-names');
+    mkdirSync(path.join(evil, 'src'), { recursive: true });
+    writeFileSync(
+      path.join(evil, 'package.json'),
+      '{"name":"evil","dependencies":{"kafkajs":"2"}}',
+    );
+    writeFileSync(
+      path.join(evil, 'src', 'evil\u001b[2J\u001b[31m.ts'),
+      "import { Kafka } from 'kafkajs';\nconst k = new Kafka({ brokers: [] });\nk.producer().send({ topic: 'a', messages: [ });\n",
+    );
+    const run = runCli(['scan', evil, '--out', path.join(temp, 'evil-out')]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stderr).toContain('warning: evil-names/src/evil\\u001b[2J\\u001b[31m.ts:3: syntax error');
+  });
 });
 
 describe('eventgraph scan: outputs it cannot write', () => {

@@ -92,7 +92,7 @@ describe('eventgraph scan --system', () => {
     const missing = runCli(['scan', '--system', bad, '--out', path.join(work, 'out3')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
-      `eventgraph: path not found: ${path.join(work, 'nowhere')}; give the folder of a repository to scan\n`,
+      `eventgraph: ${bad}: path not found: ${path.join(work, 'nowhere')}; give the folder of a repository to scan\n`,
     );
     writeFileSync(bad, 'base: &b {path: x}\nrepositories:\n  - *b\n');
     const aliased = runCli(['scan', '--system', bad, '--out', path.join(work, 'out3')]);
