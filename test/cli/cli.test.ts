@@ -149,7 +149,9 @@ describe('eventgraph scan: bad input', () => {
     const run = runCli(['scan', evil, '--out', path.join(temp, 'evil-out')]);
     expect(run.status).toBe(0);
     expect(run.stderr).not.toContain('\u001b');
-    expect(run.stderr).toContain('warning: evil-names/src/evil\\u001b[2J\\u001b[31m.ts:3: syntax error');
+    expect(run.stderr).toContain(
+      'warning: evil-names/src/evil\\u001b[2J\\u001b[31m.ts:3: syntax error',
+    );
   });
 });
 
