@@ -85,3 +85,11 @@ describe('nestjs-bull negatives', () => {
     expect(scan.graph.edges.filter((e) => e.type !== 'CONTAINS')).toEqual([]);
   });
 });
+
+describe('nestjs-bull beside the bull extractor', () => {
+  it('reads an injected queue once, by its registered name, never by its property', async () => {
+    const scan = await scanFixture('nestjs-bull-media', ['nestjs-bull', 'bull']);
+    expect(scan.names('Queue')).toEqual(['audio', 'thumbnails']);
+    expect(scan.graph.edges.filter((e) => e.type === 'ENQUEUES')).toHaveLength(3);
+  });
+});

@@ -13,6 +13,7 @@ import {
   type ResolvedName,
 } from '../../model/graph.js';
 import type { Extractor } from '../contract.js';
+import { injectedQueueName } from '../nestjs-bull/nestjs-bull.js';
 import type { TsFile } from '../../lang/typescript/frontend.js';
 import { functionName, originTokens, type Origin } from '../../lang/typescript/resolve.js';
 import {
@@ -86,6 +87,8 @@ interface BullQueue {
 function bullQueue(file: TsFile, call: MethodCall): BullQueue | undefined {
   const origin = file.resolver.traceOrigin(call.object);
   if (origin?.module !== 'bull') return undefined;
+  // A queue Nest injects with @InjectQueue(name) is the nestjs-bull extractor's, by name.
+  if (injectedQueueName(file, call.object)) return undefined;
   const tokens = originTokens(origin).join(' ');
   if (tokens !== 'new' && tokens !== '()' && tokens !== 'type Queue') return undefined;
   const creation = origin.steps[0];
