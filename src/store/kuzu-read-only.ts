@@ -66,8 +66,9 @@ export async function queryKuzuReadOnly(
   } catch (error) {
     throw translate(error);
   } finally {
-    await connection.close();
-    await database.close();
+    // Closing what never opened (a damaged file) throws again; the first error is the news.
+    await connection.close().catch((error: unknown) => debug('close: %s', messageOf(error)));
+    await database.close().catch((error: unknown) => debug('close: %s', messageOf(error)));
   }
 }
 
@@ -103,6 +104,13 @@ function translate(error: unknown): StoreError {
     return new WriteRefusedError(`Refused by Kùzu: ${first}`, 'eventgraph query only reads', {
       cause: error,
     });
+  }
+  if (/unable to open database/i.test(message)) {
+    return new StoreError(
+      `The embedded database cannot be opened: ${first}`,
+      'scan again with the same --out to rebuild it',
+      { cause: error },
+    );
   }
   return new StoreError(`Kùzu query failed: ${first}`, 'run with --debug for details', {
     cause: error,

@@ -1,11 +1,13 @@
 // eventgraph query on the embedded store of a scan: formats, examples and exit codes.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'eventgraph-query-'));
+const SMALL = path.join(PROJECT_ROOT, 'test', 'fixtures', 'kafkajs-orders');
 const services = 'MATCH (s:Service) RETURN s.name AS name ORDER BY name LIMIT 2';
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -250,5 +252,19 @@ describe('eventgraph query on the embedded store', () => {
     const run = runCli(['query', services, '--out', path.join(out, 'empty')]);
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('run eventgraph scan with the same --out first');
+  });
+
+  it('exits 3 with one line for a damaged store, and a scan rebuilds it', () => {
+    const damaged = path.join(out, 'damaged');
+    expect(runCli(['scan', SMALL, '--out', damaged, '--quiet']).status).toBe(0);
+    writeFileSync(path.join(damaged, '.eventgraph', 'graph.kuzu'), randomBytes(64 * 1024));
+    const run = runCli(['query', 'MATCH (n) RETURN count(n) AS n', '--out', damaged]);
+    expect(run.status).toBe(3);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /^eventgraph: The embedded database cannot be opened: .*; scan again with the same --out to rebuild it\n$/,
+    );
+    expect(runCli(['scan', SMALL, '--out', damaged, '--quiet']).status).toBe(0);
+    expect(runCli(['query', 'MATCH (n) RETURN count(n) AS n', '--out', damaged]).status).toBe(0);
   });
 });
