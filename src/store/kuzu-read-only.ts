@@ -67,8 +67,12 @@ export async function queryKuzuReadOnly(
     throw translate(error);
   } finally {
     // Closing what never opened (a damaged file) throws again; the first error is the news.
-    await connection.close().catch((error: unknown) => debug('close: %s', messageOf(error)));
-    await database.close().catch((error: unknown) => debug('close: %s', messageOf(error)));
+    await connection.close().catch((error: unknown) => {
+      debug('close: %s', messageOf(error));
+    });
+    await database.close().catch((error: unknown) => {
+      debug('close: %s', messageOf(error));
+    });
   }
 }
 
