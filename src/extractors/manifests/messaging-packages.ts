@@ -8,7 +8,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'taskiq',
   'django-q',
   'django-q2',
-  'aiokafka',
   'faust',
   'faust-streaming',
   'aio-pika',

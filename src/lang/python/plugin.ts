@@ -1,5 +1,6 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { aiokafkaExtractor } from '../../extractors/aiokafka/aiokafka.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
@@ -18,6 +19,7 @@ import { pythonFrontend, type PyFile } from './frontend.js';
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
+    aiokafkaExtractor,
     apschedulerExtractor,
     celeryExtractor,
     confluentKafkaExtractor,
