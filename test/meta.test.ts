@@ -21,6 +21,7 @@ describe('registered extractors', () => {
       'azure-event-hubs',
       'azure-service-bus',
       'bee-queue',
+      'boto3',
       'bull',
       'bullmq',
       'celery',

@@ -12,7 +12,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'faust-streaming',
   'aio-pika',
   'kombu',
-  'boto3',
   'azure-servicebus',
   'azure-eventhub',
   'google-cloud-pubsub',

@@ -2,6 +2,7 @@
 import type { LanguagePlugin } from '../../extractors/contract.js';
 import { aiokafkaExtractor } from '../../extractors/aiokafka/aiokafka.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
+import { boto3Extractor } from '../../extractors/boto3/boto3.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
@@ -21,6 +22,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
   extractors: [
     aiokafkaExtractor,
     apschedulerExtractor,
+    boto3Extractor,
     celeryExtractor,
     confluentKafkaExtractor,
     dramatiqExtractor,
