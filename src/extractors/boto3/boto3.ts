@@ -262,62 +262,82 @@ class Boto3File {
     const kw = (key: string) => argument(args, undefined, key);
     if (target.kind === 'client') {
       switch (`${target.service}.${method}`) {
-        case 'sqs.send_message':
-          return this.publish(use, 'sqs', kw('QueueUrl'), messageFields(args), false);
-        case 'sqs.send_message_batch':
-          return this.publish(
-            use,
-            'sqs',
-            kw('QueueUrl'),
-            firstEntry(this.file, use, 'Entries'),
-            true,
-          );
-        case 'sqs.create_queue':
-          return this.createQueue(use, kw('QueueName'), kw('Attributes'));
-        case 'sns.publish':
-          return this.publish(use, 'sns', kw('TopicArn'), messageFields(args), false);
-        case 'sns.publish_batch':
-          return this.publish(
+        case 'sqs.send_message': {
+          this.publish(use, 'sqs', kw('QueueUrl'), messageFields(args), false);
+          return;
+        }
+        case 'sqs.send_message_batch': {
+          this.publish(use, 'sqs', kw('QueueUrl'), firstEntry(this.file, use, 'Entries'), true);
+          return;
+        }
+        case 'sqs.create_queue': {
+          this.createQueue(use, kw('QueueName'), kw('Attributes'));
+          return;
+        }
+        case 'sns.publish': {
+          this.publish(use, 'sns', kw('TopicArn'), messageFields(args), false);
+          return;
+        }
+        case 'sns.publish_batch': {
+          this.publish(
             use,
             'sns',
             kw('TopicArn'),
             firstEntry(this.file, use, 'PublishBatchRequestEntries'),
             true,
           );
-        case 'sns.subscribe':
-          return this.subscribe(use, kw('TopicArn'), kw('Protocol'), kw('Endpoint'));
-        case 'sns.create_topic':
-          return this.declare('sns', kw('Name'));
-        case 'events.put_events':
-          return this.putEvents(use);
-        case 'kinesis.put_record':
-          return this.publish(
+          return;
+        }
+        case 'sns.subscribe': {
+          this.subscribe(use, kw('TopicArn'), kw('Protocol'), kw('Endpoint'));
+          return;
+        }
+        case 'sns.create_topic': {
+          this.declare('sns', kw('Name'));
+          return;
+        }
+        case 'events.put_events': {
+          this.putEvents(use);
+          return;
+        }
+        case 'kinesis.put_record': {
+          this.publish(
             use,
             'kinesis',
             kw('StreamName') ?? kw('StreamARN'),
             messageFields(args),
             false,
           );
-        case 'kinesis.put_records':
-          return this.publish(
+          return;
+        }
+        case 'kinesis.put_records': {
+          this.publish(
             use,
             'kinesis',
             kw('StreamName') ?? kw('StreamARN'),
             firstEntry(this.file, use, 'Records'),
             true,
           );
-        case 'kinesis.create_stream':
-          return this.declare('kinesis', kw('StreamName'));
+          return;
+        }
+        case 'kinesis.create_stream': {
+          this.declare('kinesis', kw('StreamName'));
+          return;
+        }
         default:
           return;
       }
     }
-    if (target.kind === 'resource' && target.service === 'sqs' && method === 'create_queue')
-      return this.createQueue(use, kw('QueueName'), kw('Attributes'));
-    if (target.kind === 'queue' && method === 'send_message')
-      return this.publish(use, 'sqs', target.name.node, messageFields(args), false, target.name);
-    if (target.kind === 'queue' && method === 'send_messages')
-      return this.publish(
+    if (target.kind === 'resource' && target.service === 'sqs' && method === 'create_queue') {
+      this.createQueue(use, kw('QueueName'), kw('Attributes'));
+      return;
+    }
+    if (target.kind === 'queue' && method === 'send_message') {
+      this.publish(use, 'sqs', target.name.node, messageFields(args), false, target.name);
+      return;
+    }
+    if (target.kind === 'queue' && method === 'send_messages') {
+      this.publish(
         use,
         'sqs',
         target.name.node,
@@ -325,10 +345,16 @@ class Boto3File {
         true,
         target.name,
       );
-    if (target.kind === 'topic' && method === 'publish')
-      return this.publish(use, 'sns', target.name.node, messageFields(args), false, target.name);
-    if (target.kind === 'topic' && method === 'subscribe')
-      return this.subscribe(use, target.name.node, kw('Protocol'), kw('Endpoint'), target.name);
+      return;
+    }
+    if (target.kind === 'topic' && method === 'publish') {
+      this.publish(use, 'sns', target.name.node, messageFields(args), false, target.name);
+      return;
+    }
+    if (target.kind === 'topic' && method === 'subscribe') {
+      this.subscribe(use, target.name.node, kw('Protocol'), kw('Endpoint'), target.name);
+      return;
+    }
   }
 
   private publisher(call: SyntaxNode, view: { caller?: string; at: Located }): NodeRef {
