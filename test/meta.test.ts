@@ -13,6 +13,7 @@ describe('registered extractors', () => {
   it('are all there, once each', () => {
     expect(extractors.map((e) => e.id).sort()).toEqual([
       'agenda',
+      'aio-pika',
       'aiokafka',
       'amqp-connection-manager',
       'amqplib',

@@ -10,7 +10,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'django-q2',
   'faust',
   'faust-streaming',
-  'aio-pika',
   'kombu',
   'azure-servicebus',
   'azure-eventhub',

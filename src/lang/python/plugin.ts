@@ -1,5 +1,6 @@
 // The Python plugin: the tree-sitter frontend and every extractor that reads what it parses.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { aioPikaExtractor } from '../../extractors/aio-pika/aio-pika.js';
 import { aiokafkaExtractor } from '../../extractors/aiokafka/aiokafka.js';
 import { apschedulerExtractor } from '../../extractors/apscheduler/apscheduler.js';
 import { boto3Extractor } from '../../extractors/boto3/boto3.js';
@@ -20,6 +21,7 @@ import { pythonFrontend, type PyFile } from './frontend.js';
 export const pythonPlugin: LanguagePlugin<PyFile> = {
   frontend: pythonFrontend,
   extractors: [
+    aioPikaExtractor,
     aiokafkaExtractor,
     apschedulerExtractor,
     boto3Extractor,
