@@ -57,6 +57,19 @@ describe('aiokafka', () => {
     expect(scan.names('Handler')).toEqual(['audit_shipments', 'consume_orders']);
   });
 
+  it('follows clients held in fields typed as aiokafka clients and built elsewhere', async () => {
+    const scan = await scanFixture('aiokafka-injected', ['aiokafka']);
+    // The wrapper's topic comes from its caller; the injected producer's settings are unknown.
+    const posted = scan.edges('PUBLISHES', 'aiokafka-injected', 'chat.new-message');
+    expect(posted[0]?.properties).toEqual({ key: 'chat_id.encode()', caller: 'post_message' });
+    expect(where(posted[0]?.evidence ?? [])).toEqual(['chat/messages.py:7']);
+    // The subscribed topic is a parameter nobody resolves here: kept as written, dynamic.
+    expect(scan.node('Topic', 'topic').properties).toMatchObject({ dynamic: true });
+    expect(where(scan.edges('CONSUMES', 'listen', 'topic')[0]?.evidence ?? [])).toEqual([
+      'chat/broker.py:16',
+    ]);
+  });
+
   it('finds nothing where clients are only made or an unrelated object sends', async () => {
     const scan = await scanFixture('aiokafka-negative', ['aiokafka']);
     expect(scan.graph.edges).toEqual([]);

@@ -138,10 +138,22 @@ class KafkaFile {
   /** The producer or consumer a receiver holds, traced to its constructor call. */
   private clientOf(receiver: SyntaxNode): Client | undefined {
     const bound = this.file.resolver.bind(this.file.module, receiver);
+    // A field typed as a client (`producer: AIOKafkaProducer`) made elsewhere, by injection:
+    // the client is known, its configuration is not.
+    if (bound?.kind === 'external') {
+      const origin = bound.qualified.replace(/\(\)$/, '');
+      const key = `${this.file.module.path}:${origin}:${receiver.text}`;
+      return this.client(origin, key, { module: this.file.module, node: receiver });
+    }
     if (bound?.kind !== 'value' || bound.node.type !== 'call') return undefined;
     const callee = bound.node.childForFieldName('function');
     const origin = callee ? this.file.resolver.origin(bound.module, callee) : undefined;
     if (!origin) return undefined;
+    const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
+    return this.client(origin, key, { module: bound.module, node: bound.node });
+  }
+
+  private client(origin: string, key: string, located: Located): Client | undefined {
     for (const dialect of DIALECTS) {
       const role = dialect.producer.test(origin)
         ? 'producer'
@@ -149,10 +161,9 @@ class KafkaFile {
           ? 'consumer'
           : undefined;
       if (!role) continue;
-      const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
       let client = this.clients.get(key);
       if (!client) {
-        client = { key, located: { module: bound.module, node: bound.node }, role, dialect };
+        client = { key, located, role, dialect };
         this.clients.set(key, client);
       }
       return client;
