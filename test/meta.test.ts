@@ -33,6 +33,7 @@ describe('registered extractors', () => {
       'dramatiq',
       'event-emitter',
       'eventsourcing',
+      'faststream',
       'gcp-pubsub',
       'graphile-worker',
       'huey',

@@ -16,7 +16,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'google-cloud-pubsub',
   'nats-py',
   'paho-mqtt',
-  'faststream',
   'nameko',
   'channels',
 ]);

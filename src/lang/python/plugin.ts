@@ -7,6 +7,7 @@ import { boto3Extractor } from '../../extractors/boto3/boto3.js';
 import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
+import { faststreamExtractor } from '../../extractors/faststream/faststream.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
@@ -28,6 +29,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     celeryExtractor,
     confluentKafkaExtractor,
     dramatiqExtractor,
+    faststreamExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
     pikaExtractor,
