@@ -43,6 +43,7 @@ describe('registered extractors', () => {
       'kubernetes',
       'mqtt',
       'nats',
+      'nats-py',
       'nestjs-bull',
       'nestjs-cqrs',
       'nestjs-event-emitter',

@@ -10,6 +10,7 @@ import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/conflu
 import { faststreamExtractor } from '../../extractors/faststream/faststream.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
+import { natsPyExtractor } from '../../extractors/nats-py/nats-py.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
@@ -32,6 +33,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     faststreamExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
+    natsPyExtractor,
     pikaExtractor,
     pythonScheduleExtractor,
     rqExtractor,
