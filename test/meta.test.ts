@@ -51,6 +51,7 @@ describe('registered extractors', () => {
       'nestjs-schedule',
       'node-cron',
       'node-rdkafka',
+      'paho-mqtt',
       'pg-boss',
       'pg-notify',
       'pika',

@@ -14,7 +14,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'azure-servicebus',
   'azure-eventhub',
   'google-cloud-pubsub',
-  'paho-mqtt',
   'nameko',
   'channels',
 ]);

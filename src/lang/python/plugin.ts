@@ -11,6 +11,7 @@ import { faststreamExtractor } from '../../extractors/faststream/faststream.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
 import { natsPyExtractor } from '../../extractors/nats-py/nats-py.js';
+import { pahoMqttExtractor } from '../../extractors/paho-mqtt/paho-mqtt.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
 import { pythonScheduleExtractor } from '../../extractors/python-schedule/python-schedule.js';
 import { rqExtractor } from '../../extractors/rq/rq.js';
@@ -34,6 +35,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     hueyExtractor,
     kafkaPythonExtractor,
     natsPyExtractor,
+    pahoMqttExtractor,
     pikaExtractor,
     pythonScheduleExtractor,
     rqExtractor,
