@@ -73,6 +73,16 @@ describe('boto3', () => {
     expect(scan.edges('ROUTES_TO', 'order-events', 'audit')).toHaveLength(1);
   });
 
+  it('names a queue whose URL comes from create_queue or get_queue_url', async () => {
+    const scan = await scanFixture('boto3-orders', ['boto3']);
+    expect(where(scan.edges('PUBLISHES', 'boto3-orders', 'refunds')[0]?.evidence ?? [])).toEqual([
+      'orders/infra.py:27',
+    ]);
+    expect(where(scan.edges('PUBLISHES', 'boto3-orders', 'audit')[0]?.evidence ?? [])).toEqual([
+      'orders/infra.py:29',
+    ]);
+  });
+
   it('finds nothing for S3, list_queues or look-alike methods', async () => {
     const scan = await scanFixture('boto3-negative', ['boto3']);
     expect(scan.graph.edges).toEqual([]);

@@ -24,7 +24,7 @@ import {
   locationOf,
 } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
-import type { Located } from '../../lang/python/resolve.js';
+import { unwrap, type Located } from '../../lang/python/resolve.js';
 import { argument, enclosingFunction } from '../../lang/python/syntax.js';
 import type { SyntaxNode } from '../../lang/python/tree-sitter.js';
 import { resourceName } from '../aws-sdk/resource-names.js';
@@ -162,21 +162,28 @@ class Boto3File {
     return byName ?? resolved;
   }
 
+  // `sqs.get_queue_url(QueueName=...)["QueueUrl"]` or the response of create_queue, read
+  // directly or through a variable holding the response.
   private queueUrlLookup(located: Located): ResolvedName | undefined {
-    const bound = this.file.resolver.bind(located.module, located.node);
-    let value = bound?.kind === 'value' ? bound.node : located.node;
-    const module = bound?.kind === 'value' ? bound.module : located.module;
-    if (value.type === 'subscript') value = value.childForFieldName('value') ?? value;
-    if (value.type === 'await') value = value.namedChildren[0] ?? value;
-    if (value.type !== 'call') return undefined;
-    const callee = value.childForFieldName('function');
-    if (
-      callee?.type !== 'attribute' ||
-      callee.childForFieldName('attribute')?.text !== 'get_queue_url'
-    )
-      return undefined;
-    const queue = argument(value.childForFieldName('arguments'), undefined, 'QueueName');
-    return queue ? this.file.resolver.string(module, queue) : undefined;
+    let current: Located = located;
+    for (let step = 0; step < 4; step++) {
+      const bound = this.file.resolver.bind(current.module, current.node);
+      const module = bound?.kind === 'value' ? bound.module : current.module;
+      let value = unwrap(bound?.kind === 'value' ? bound.node : current.node);
+      if (value.type === 'subscript') value = unwrap(value.childForFieldName('value') ?? value);
+      if (value.type === 'identifier' && value.id !== current.node.id) {
+        current = { module, node: value };
+        continue;
+      }
+      if (value.type !== 'call') return undefined;
+      const callee = value.childForFieldName('function');
+      const method =
+        callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : '';
+      if (method !== 'get_queue_url' && method !== 'create_queue') return undefined;
+      const queue = argument(value.childForFieldName('arguments'), undefined, 'QueueName');
+      return queue ? this.file.resolver.string(module, queue) : undefined;
+    }
+    return undefined;
   }
 
   // ---- consumers -----------------------------------------------------------------------
