@@ -42,6 +42,7 @@ describe('registered extractors', () => {
       'kafkajs',
       'kubernetes',
       'mqtt',
+      'nameko',
       'nats',
       'nats-py',
       'nestjs-bull',

@@ -14,6 +14,5 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'azure-servicebus',
   'azure-eventhub',
   'google-cloud-pubsub',
-  'nameko',
   'channels',
 ]);

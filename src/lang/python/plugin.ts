@@ -10,6 +10,7 @@ import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/conflu
 import { faststreamExtractor } from '../../extractors/faststream/faststream.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
+import { namekoExtractor } from '../../extractors/nameko/nameko.js';
 import { natsPyExtractor } from '../../extractors/nats-py/nats-py.js';
 import { pahoMqttExtractor } from '../../extractors/paho-mqtt/paho-mqtt.js';
 import { pikaExtractor } from '../../extractors/pika/pika.js';
@@ -34,6 +35,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     faststreamExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
+    namekoExtractor,
     natsPyExtractor,
     pahoMqttExtractor,
     pikaExtractor,
