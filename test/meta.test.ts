@@ -35,6 +35,7 @@ describe('registered extractors', () => {
       'eventsourcing',
       'faststream',
       'gcp-pubsub',
+      'google-cloud-pubsub',
       'graphile-worker',
       'huey',
       'inngest',

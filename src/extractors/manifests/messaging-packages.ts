@@ -13,6 +13,5 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'kombu',
   'azure-servicebus',
   'azure-eventhub',
-  'google-cloud-pubsub',
   'channels',
 ]);
