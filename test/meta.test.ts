@@ -34,6 +34,7 @@ describe('registered extractors', () => {
       'event-emitter',
       'eventsourcing',
       'faststream',
+      'faust',
       'gcp-pubsub',
       'google-cloud-pubsub',
       'graphile-worker',

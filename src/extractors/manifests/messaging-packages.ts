@@ -8,8 +8,6 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   'taskiq',
   'django-q',
   'django-q2',
-  'faust',
-  'faust-streaming',
   'kombu',
   'azure-servicebus',
   'azure-eventhub',

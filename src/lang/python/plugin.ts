@@ -8,6 +8,7 @@ import { celeryExtractor } from '../../extractors/celery/celery.js';
 import { dramatiqExtractor } from '../../extractors/dramatiq/dramatiq.js';
 import { confluentKafkaExtractor } from '../../extractors/confluent-kafka/confluent-kafka.js';
 import { faststreamExtractor } from '../../extractors/faststream/faststream.js';
+import { faustExtractor } from '../../extractors/faust/faust.js';
 import { googleCloudPubsubExtractor } from '../../extractors/google-cloud-pubsub/google-cloud-pubsub.js';
 import { hueyExtractor } from '../../extractors/huey/huey.js';
 import { kafkaPythonExtractor } from '../../extractors/kafka-python/kafka-python.js';
@@ -34,6 +35,7 @@ export const pythonPlugin: LanguagePlugin<PyFile> = {
     confluentKafkaExtractor,
     dramatiqExtractor,
     faststreamExtractor,
+    faustExtractor,
     googleCloudPubsubExtractor,
     hueyExtractor,
     kafkaPythonExtractor,
