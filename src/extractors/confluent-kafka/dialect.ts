@@ -10,7 +10,7 @@ export const confluentDialect: KafkaDialect = {
   library: 'confluent-kafka',
   producer: /^confluent_kafka(\.avro)?\.(Producer|SerializingProducer|AvroProducer)$/,
   consumer: /^confluent_kafka(\.avro)?\.(Consumer|DeserializingConsumer|AvroConsumer)$/,
-  produce: { method: 'produce', topic: [0, 'topic'], key: [2, 'key'] },
+  produce: { methods: ['produce'], topic: [0, 'topic'], key: [2, 'key'] },
   polls: { poll: undefined, consume: [0, 'num_messages'] },
   constructorTopics: false,
   keys: {

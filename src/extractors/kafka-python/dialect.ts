@@ -8,7 +8,7 @@ export const kafkaPythonDialect: KafkaDialect = {
   library: 'kafka-python',
   producer: /^kafka(\.producer(\.kafka)?)?\.KafkaProducer$/,
   consumer: /^kafka(\.consumer(\.group)?)?\.KafkaConsumer$/,
-  produce: { method: 'send', topic: [0, 'topic'], key: [2, 'key'] },
+  produce: { methods: ['send'], topic: [0, 'topic'], key: [2, 'key'] },
   polls: { poll: [1, 'max_records'] },
   constructorTopics: true,
   keys: {

@@ -27,18 +27,22 @@ import {
   positionalArguments,
 } from '../../lang/python/syntax.js';
 import { runQuery, type SyntaxNode } from '../../lang/python/tree-sitter.js';
+import { aiokafkaDialect } from '../aiokafka/dialect.js';
 import { confluentDialect } from '../confluent-kafka/dialect.js';
 import { kafkaPythonDialect } from './dialect.js';
 
 /** How one client library spells the same ideas. */
 export interface KafkaDialect {
-  library: 'kafka-python' | 'confluent-kafka';
+  library: 'kafka-python' | 'confluent-kafka' | 'aiokafka';
   producer: RegExp;
   consumer: RegExp;
-  /** The producing method and where its topic and key are. */
-  produce: { method: string; topic: [number, string]; key: [number, string] };
-  /** Poll-style methods and the argument that asks for several messages at once. */
-  polls: Record<string, [number, string] | undefined>;
+  /** The producing methods and where their topic and key are. */
+  produce: { methods: readonly string[]; topic: [number, string]; key: [number, string] };
+  /**
+   * Poll-style methods and the argument that asks for several messages at once, or `batch`
+   * for a method that always returns a batch (aiokafka's getmany).
+   */
+  polls: Record<string, [number, string] | 'batch' | undefined>;
   /** Whether the constructor takes topics as positional arguments (kafka-python). */
   constructorTopics: boolean;
   keys: {
@@ -56,7 +60,7 @@ export interface KafkaDialect {
 
 // A function may hold consumers of both libraries; each is its own handler, so both
 // extractors see every Kafka client when they name handlers, and report only their own.
-const DIALECTS: readonly KafkaDialect[] = [kafkaPythonDialect, confluentDialect];
+const DIALECTS: readonly KafkaDialect[] = [kafkaPythonDialect, confluentDialect, aiokafkaDialect];
 
 interface Client {
   key: string;
@@ -126,7 +130,7 @@ class KafkaFile {
     }
     for (const use of this.uses) {
       if (use.client.dialect !== this.dialect || use.client.role !== 'producer') continue;
-      if (use.method === this.dialect.produce.method) this.produce(use, handlers);
+      if (this.dialect.produce.methods.includes(use.method)) this.produce(use, handlers);
     }
     return this.records;
   }
@@ -134,10 +138,22 @@ class KafkaFile {
   /** The producer or consumer a receiver holds, traced to its constructor call. */
   private clientOf(receiver: SyntaxNode): Client | undefined {
     const bound = this.file.resolver.bind(this.file.module, receiver);
+    // A field typed as a client (`producer: AIOKafkaProducer`) made elsewhere, by injection:
+    // the client is known, its configuration is not.
+    if (bound?.kind === 'external') {
+      const origin = bound.qualified.replace(/\(\)$/, '');
+      const key = `${this.file.module.path}:${origin}:${receiver.text}`;
+      return this.client(origin, key, { module: this.file.module, node: receiver });
+    }
     if (bound?.kind !== 'value' || bound.node.type !== 'call') return undefined;
     const callee = bound.node.childForFieldName('function');
     const origin = callee ? this.file.resolver.origin(bound.module, callee) : undefined;
     if (!origin) return undefined;
+    const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
+    return this.client(origin, key, { module: bound.module, node: bound.node });
+  }
+
+  private client(origin: string, key: string, located: Located): Client | undefined {
     for (const dialect of DIALECTS) {
       const role = dialect.producer.test(origin)
         ? 'producer'
@@ -145,10 +161,9 @@ class KafkaFile {
           ? 'consumer'
           : undefined;
       if (!role) continue;
-      const key = `${bound.module.path}:${String(bound.node.startIndex)}`;
       let client = this.clients.get(key);
       if (!client) {
-        client = { key, located: { module: bound.module, node: bound.node }, role, dialect };
+        client = { key, located, role, dialect };
         this.clients.set(key, client);
       }
       return client;
@@ -252,6 +267,7 @@ class KafkaFile {
 
   private asksForBatch(poll: Use): boolean {
     const position = this.dialect.polls[poll.method];
+    if (position === 'batch') return true;
     const count = position ? argument(poll.args, ...position) : undefined;
     const value = count ? this.file.resolver.literal(this.file.module, count) : undefined;
     return typeof value === 'number' && value > 1;
@@ -297,7 +313,11 @@ class KafkaFile {
       guarantees.idempotent = true;
     const transactional =
       config.has(this.dialect.keys.transactionalId) ||
-      this.uses.some((u) => u.client === use.client && u.method === 'init_transactions');
+      this.uses.some(
+        (u) =>
+          u.client === use.client &&
+          (u.method === 'init_transactions' || u.method === 'transaction'),
+      );
     if (transactional) guarantees.transactional = true;
     const retries = this.literal(config.get(this.dialect.keys.retries));
     if (retries !== undefined) guarantees.retry = `retries=${String(retries)}`;

@@ -16,18 +16,8 @@ export const UNREAD_PACKAGES: ReadonlySet<string> = new Set([
   // PyPI (normalised names)
   'pyzmq',
   'stomp-py',
-  'aiokafka',
-  'faust',
-  'faust-streaming',
-  'aio-pika',
   'kombu',
-  'boto3',
   'azure-servicebus',
   'azure-eventhub',
-  'google-cloud-pubsub',
-  'nats-py',
-  'paho-mqtt',
-  'faststream',
-  'nameko',
   'channels',
 ]);

@@ -43,7 +43,7 @@ export interface CallSite {
 
 const MAX_DEPTH = 24;
 // Client libraries whose type annotations the resolver believes (see `trustedType`).
-const TRUSTED_TYPES = /^pika\./;
+const TRUSTED_TYPES = /^(pika|aiokafka)\./;
 const ENV_GETTERS = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault']);
 
 interface AttributeAssignment {
