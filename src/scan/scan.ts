@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../extractors/contract.js';
+import { UsageError } from '../errors.js';
 import { allExtractors } from '../extractors/registry.js';
 import { assembleGraph } from '../graph/assemble.js';
 import type { GapFinding, Graph, NodeLabel, PatternFinding } from '../model/graph.js';
@@ -88,6 +89,14 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
 
   const extractions = [];
   for (const target of targets) extractions.push(await extractRepository(target, request));
+  const globs = request.include ?? [];
+  if (globs.length > 0 && extractions.every((x) => x.filesDiscovered === 0)) {
+    // Nothing read proves nothing: no report claims there is no messaging.
+    throw new UsageError(
+      `--include ${globs.join(' ')} matched no file`,
+      'globs are matched against paths inside each repository, such as src/**/*.ts',
+    );
+  }
   const knownPackages = new Set(allExtractors().flatMap((e) => e.packages));
   const graph = assembleGraph(
     extractions.map((x, index) => ({

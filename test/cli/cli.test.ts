@@ -135,6 +135,32 @@ describe('eventgraph scan: bad input', () => {
     expect(channels.sort()).toEqual(['bad-input.ok', 'still.found', 'still_found']);
   });
 
+  it('refuses an --include that matches no file rather than report no messaging', () => {
+    const run = runCli([
+      'scan',
+      path.join(FIXTURES, 'kafkajs-orders'),
+      '--include',
+      'nomatch/**',
+      '--out',
+      path.join(temp, 'include-none'),
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'eventgraph: --include nomatch/** matched no file; ' +
+        'globs are matched against paths inside each repository, such as src/**/*.ts\n',
+    );
+    const some = runCli([
+      'scan',
+      path.join(FIXTURES, 'kafkajs-orders'),
+      '--include',
+      'src/**',
+      '--out',
+      path.join(temp, 'include-some'),
+      '--quiet',
+    ]);
+    expect(some.status).toBe(0);
+  });
+
   it('shows control characters in file names as escapes, never raw on the terminal', () => {
     const evil = path.join(temp, 'evil-names');
     mkdirSync(path.join(evil, 'src'), { recursive: true });
