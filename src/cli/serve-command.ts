@@ -1,10 +1,12 @@
 // `eventgraph serve`: the viewer for the last scan in an --out folder, on loopback by default.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import createDebug from 'debug';
 import { UsageError } from '../errors.js';
 import { neo4jRunner } from '../serve/query.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startViewerServer } from '../serve/server.js';
+import { EXPORT_FILE } from '../viewer/scan-folder.js';
 import { neo4jTarget } from './neo4j-target.js';
 
 interface ServeFlags {
@@ -41,10 +43,17 @@ async function runServe(flags: ServeFlags): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535, got ${flags.port}`);
   }
+  const outDir = path.resolve(flags.out);
+  if (!existsSync(path.join(outDir, EXPORT_FILE))) {
+    throw new UsageError(
+      `no scan export in ${flags.out}`,
+      `run eventgraph scan <path...> --out ${flags.out} first`,
+    );
+  }
   // Only the flag chooses Neo4j here: a NEO4J_URI left in the environment does not.
   const target = flags.neo4j === undefined ? null : neo4jTarget(flags.neo4j);
   const running = await startViewerServer({
-    outDir: path.resolve(flags.out),
+    outDir,
     port,
     host: flags.host,
     ...(target ? { runQuery: neo4jRunner(target) } : {}),

@@ -57,6 +57,16 @@ describe('eventgraph serve', () => {
     expect(stdout).toBe('');
   });
 
+  it('refuses to serve a folder no scan wrote, saying what to run', () => {
+    const nothing = path.join(out, 'no-scan-here');
+    const run = runCli(['serve', '--out', nothing, '--port', '0']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `eventgraph: no scan export in ${nothing}; ` +
+        `run eventgraph scan <path...> --out ${nothing} first\n`,
+    );
+  });
+
   it('refuses a port that is not a number', () => {
     const run = runCli(['serve', '--out', out, '--port', 'http']);
     expect(run.status).toBe(2);
