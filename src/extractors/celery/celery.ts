@@ -13,7 +13,12 @@ import {
   type Properties,
   type ResolvedName,
 } from '../../model/graph.js';
-import { callsIn, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
+import {
+  callerJobOrService,
+  callsIn,
+  evidenceOf,
+  locationOf,
+} from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { PyModule } from '../../lang/python/module-index.js';
 import { dynamic, unwrap, type Binding, type Located } from '../../lang/python/resolve.js';
@@ -682,11 +687,12 @@ class CeleryFile {
 
   /** The enclosing task's Job when the call sits in a task, else the Service. */
   private callerOf(node: SyntaxNode): NodeRef {
-    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      const task = this.table.byFunction.get(functionKey(this.file.module, fn));
-      if (task) return this.jobRef(task.name);
-    }
-    return ref.serviceOf(locationOf(this.file));
+    return callerJobOrService(
+      this.file,
+      node,
+      'celery',
+      (fn) => this.table.byFunction.get(functionKey(this.file.module, fn))?.name,
+    );
   }
 
   private jobRef(name: string): NodeRef {

@@ -19,10 +19,10 @@ import {
   ownArguments,
   type Applied,
 } from '../../lang/python/callables.js';
-import { callsIn, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
+import { callerJobOrService, callsIn, evidenceOf } from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import { unwrap, type Located } from '../../lang/python/resolve.js';
-import { enclosingFunction, functionName } from '../../lang/python/syntax.js';
+import { functionName } from '../../lang/python/syntax.js';
 import type { SyntaxNode } from '../../lang/python/tree-sitter.js';
 import { Values } from '../../lang/python/values.js';
 
@@ -323,11 +323,12 @@ class DramatiqFile {
   /** The enclosing actor's Job when the call sits in one, else the Service. */
   private callerOf(node: SyntaxNode): NodeRef {
     const { module } = this.file;
-    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      const actor = this.functionActor({ module, node: fn });
-      if (actor) return this.jobRef(actor.name);
-    }
-    return ref.serviceOf(locationOf(this.file));
+    return callerJobOrService(
+      this.file,
+      node,
+      TECHNOLOGY,
+      (fn) => this.functionActor({ module, node: fn })?.name,
+    );
   }
 
   private jobRef(name: string): NodeRef {

@@ -16,7 +16,13 @@ import {
   type Properties,
   type ResolvedName,
 } from '../../model/graph.js';
-import { callsIn, enclosingName, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
+import {
+  callerJobOrService,
+  callsIn,
+  enclosingName,
+  evidenceOf,
+  locationOf,
+} from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { PyModule } from '../../lang/python/module-index.js';
 import { dynamic, unwrap, type Located } from '../../lang/python/resolve.js';
@@ -658,10 +664,9 @@ class RqFile {
 
   /** The enclosing @job function's Job when the call sits in one, else the Service. */
   private callerOf(node: SyntaxNode): NodeRef {
-    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      if (this.decoratorOf({ module: this.module, node: fn })) return this.jobRef(functionName(fn));
-    }
-    return ref.serviceOf(locationOf(this.file));
+    return callerJobOrService(this.file, node, TECHNOLOGY, (fn) =>
+      this.decoratorOf({ module: this.module, node: fn }) ? functionName(fn) : undefined,
+    );
   }
 
   private jobRef(name: string): NodeRef {

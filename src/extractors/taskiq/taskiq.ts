@@ -11,11 +11,16 @@ import {
   type Properties,
 } from '../../model/graph.js';
 import { Callables, ownArguments, type Applied } from '../../lang/python/callables.js';
-import { callsIn, evidenceOf, locationOf } from '../../lang/python/call-sites.js';
+import {
+  callerJobOrService,
+  callsIn,
+  evidenceOf,
+  locationOf,
+} from '../../lang/python/call-sites.js';
 import type { PyFile } from '../../lang/python/frontend.js';
 import type { PyModule } from '../../lang/python/module-index.js';
 import { unwrap, type Located } from '../../lang/python/resolve.js';
-import { enclosingFunction, functionName } from '../../lang/python/syntax.js';
+import { functionName } from '../../lang/python/syntax.js';
 import type { SyntaxNode } from '../../lang/python/tree-sitter.js';
 import { Values } from '../../lang/python/values.js';
 
@@ -209,11 +214,12 @@ class TaskiqFile {
 
   private callerOf(node: SyntaxNode): NodeRef {
     const { module } = this.file;
-    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      const task = this.taskOf({ module, node: fn });
-      if (task) return this.jobRef(task.name);
-    }
-    return ref.serviceOf(locationOf(this.file));
+    return callerJobOrService(
+      this.file,
+      node,
+      TECHNOLOGY,
+      (fn) => this.taskOf({ module, node: fn })?.name,
+    );
   }
 
   private jobRef(name: string): NodeRef {

@@ -1,7 +1,14 @@
 // Helpers the Python extractors share: evidence for a node, the calls of a module (queried
 // once), and wrapper expansion, which turns a library call whose arguments are parameters of
 // the enclosing function into one view per call site of that function.
-import { evidenceAtRow, type Evidence, type SourceLocation } from '../../model/graph.js';
+import {
+  evidenceAtRow,
+  ref,
+  type Evidence,
+  type NodeRef,
+  type SourceLocation,
+} from '../../model/graph.js';
+import type { TechnologyId } from '../../model/taxonomy.js';
 import type { PyFile } from './frontend.js';
 import type { PyModule } from './module-index.js';
 import type { CallSite, Located } from './resolve.js';
@@ -10,6 +17,23 @@ import { runQuery, type Captures, type SyntaxNode } from './tree-sitter.js';
 
 export function locationOf(file: PyFile, module: PyModule = file.module): SourceLocation {
   return { repository: file.input.repository, file: module.path };
+}
+
+/**
+ * Who sends from `node`: the Job of the nearest enclosing function an extractor defines as one
+ * (`jobName` names it), else the Service owning the file.
+ */
+export function callerJobOrService(
+  file: PyFile,
+  node: SyntaxNode,
+  technology: TechnologyId,
+  jobName: (fn: SyntaxNode) => string | undefined,
+): NodeRef {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = jobName(fn);
+    if (name !== undefined) return ref.job(file.input.repository, technology, name);
+  }
+  return ref.serviceOf(locationOf(file));
 }
 
 export function evidenceOf(
