@@ -17,6 +17,7 @@ describe('registered extractors', () => {
       'amqplib',
       'apscheduler',
       'arq',
+      'asyncapi',
       'aws-sdk',
       'azure-event-hubs',
       'azure-service-bus',

@@ -2,6 +2,7 @@
 // redacted and escaped. Templates only loop and branch over it. A block appears only when the
 // graph or a finding supports at least one item, and every item carries its evidence.
 import { verdictOf, type Verdict } from '../export/graph-json.js';
+import { documentedOnly } from '../model/contract.js';
 import {
   formatEvidence,
   type EdgeType,
@@ -125,8 +126,11 @@ class ReportContext {
     return this.byId.get(id);
   }
 
+  /** Nodes code implements; those documented only in contracts are listed on their own. */
   nodes(...labels: GraphNode['label'][]): GraphNode[] {
-    return this.graph.nodes.filter((n) => labels.includes(n.label)).sort(byName);
+    return this.graph.nodes
+      .filter((n) => labels.includes(n.label) && !documentedOnly(n))
+      .sort(byName);
   }
 
   edges(type: EdgeType): GraphEdge[] {
@@ -367,6 +371,22 @@ function consumerSettings(context: ReportContext, queue: GraphNode): Properties 
 
 // ---- section 2: event types, producers, consumers -----------------------------------------
 
+/** Channels and events a contract names and no scanned code implements. */
+function documentedItems(context: ReportContext): string[] {
+  return context.graph.nodes
+    .filter((n) => n.label !== 'Service' && documentedOnly(n))
+    .sort(byName)
+    .map((n) => {
+      const what = n.label === 'Event' ? 'event' : (kindsOf(n)[0] ?? n.label.toLowerCase());
+      const on = n.technology ? `${n.technology} ${what}` : what;
+      const fields = labelled('payload', n.properties.fields);
+      const detail = [on, settings(n.properties, ['contract']), fields]
+        .filter((part) => part !== '' && part !== '—')
+        .join('; ');
+      return `${code(n.name)} (${detail}) — ${context.evidence(n.evidence)}`;
+    });
+}
+
 function eventBlocks(context: ReportContext): ReportBlock[] {
   const idempotent = new Set(context.findings('idempotent-consumer').flatMap((f) => f.subjects));
   return [
@@ -374,7 +394,7 @@ function eventBlocks(context: ReportContext): ReportBlock[] {
       'Event types',
       context.nodes('Event').map((event) => {
         const described = [
-          settings(event.properties, ['category', 'version']),
+          settings(event.properties, ['category', 'version', 'contract']),
           labelled('payload', event.properties.fields),
           labelled('metadata', event.properties.metadataFields),
           labelled(
@@ -386,6 +406,7 @@ function eventBlocks(context: ReportContext): ReportBlock[] {
         return `${code(event.name)}${detail} — ${context.evidence(event.evidence)}`;
       }),
     ),
+    list('Documented in contracts, not found in code', documentedItems(context)),
     table(
       'Producers',
       ['Publisher', 'Channel', 'Details', 'Evidence'],
@@ -705,7 +726,7 @@ function sortedFindings<T extends PatternFinding | GapFinding>(findings: readonl
 // ---- title, summary, diagram, scan ------------------------------------------------------------
 
 function summaryOf(context: ReportContext): string {
-  const { nodes } = context.graph;
+  const nodes = context.graph.nodes.filter((n) => !documentedOnly(n));
   const count = (label: GraphNode['label']) => nodes.filter((n) => n.label === label).length;
   const channels = nodes.filter((n) => n.label === 'Topic' || n.label === 'Queue');
   const kinds = new Map<string, number>();
