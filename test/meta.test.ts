@@ -18,6 +18,7 @@ describe('registered extractors', () => {
       'apscheduler',
       'arq',
       'asyncapi',
+      'avro',
       'aws-sdk',
       'azure-event-hubs',
       'azure-service-bus',
