@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evidenceOf, scanFixture, single } from '../helpers/scan-fixture.js';
 import { verdictOf } from '../../src/export/graph-json.js';
@@ -125,5 +128,44 @@ describe('asyncapi', () => {
     const scan = await scanFixture('asyncapi-negative');
     expect(scan.graph.nodes.filter((n) => n.label !== 'Service')).toEqual([]);
     expect(scan.diagnostics).toEqual([]);
+  });
+
+  it('gives a note for a huge document and a $ref chain too deep, and scans on', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'asyncapi-hostile-'));
+    try {
+      const chain = Array.from(
+        { length: 20 },
+        (_, i) => `    S${String(i)}:\n      $ref: '#/components/schemas/S${String(i + 1)}'`,
+      ).join('\n');
+      const deep = [
+        'asyncapi: 2.6.0',
+        'servers:',
+        '  main: { url: nats://nats:4222, protocol: nats }',
+        'channels:',
+        '  jobs.done:',
+        '    subscribe:',
+        '      message:',
+        '        name: JobDone',
+        "        payload: { $ref: '#/components/schemas/S0' }",
+        'components:',
+        '  schemas:',
+        chain,
+      ].join('\n');
+      const lines = Array.from({ length: 30_000 }, (_, i) => `  k${String(i)}: some value`);
+      const huge = ['asyncapi: 3.0.0', 'info:', ...lines].join('\n');
+      await writeFile(path.join(root, 'deep.yaml'), `${deep}\n`);
+      await writeFile(path.join(root, 'huge.yaml'), huge);
+      const scan = await scanFixture(root, ['asyncapi']);
+      expect(scan.node('Topic', 'jobs.done').id).toBe('topic:nats:jobs.done');
+      expect(scan.node('Event', 'JobDone').properties.fields).toEqual([]);
+      expect(scan.diagnostics.map((d) => `${d.file ?? ''}:${String(d.line)} ${d.message}`)).toEqual(
+        [
+          'huge.yaml:undefined larger than 512 KiB; not read',
+          'deep.yaml:43 $ref #/components/schemas/S16 loops or nests too deep; not followed',
+        ],
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
