@@ -315,12 +315,13 @@ function providerRows(context: ReportContext): string[][] {
     byTechnology.set(technology, entry);
   };
   for (const node of context.graph.nodes) {
-    if (node.label !== 'Service') add(node.technology, NODE_NOUNS[node.label], node.evidence);
+    if (node.label !== 'Service' && !documentedOnly(node))
+      add(node.technology, NODE_NOUNS[node.label], node.evidence);
   }
   // A technology seen only on edges (a scheduler) is counted by its edges, every one of them.
   const onNodes = new Set(byTechnology.keys());
   for (const edge of context.graph.edges) {
-    if (edge.technology && !onNodes.has(edge.technology))
+    if (edge.technology && !onNodes.has(edge.technology) && !fromContract(edge))
       add(edge.technology, EDGE_NOUNS[edge.type], edge.evidence);
   }
   return [...byTechnology.entries()]
@@ -371,6 +372,15 @@ function consumerSettings(context: ReportContext, queue: GraphNode): Properties 
 
 // ---- section 2: event types, producers, consumers -----------------------------------------
 
+function fromContract(edge: GraphEdge): boolean {
+  return edge.properties.contract !== undefined;
+}
+
+function documentedOnlyId(context: ReportContext, id: string): boolean {
+  const node = context.node(id);
+  return node !== undefined && documentedOnly(node);
+}
+
 /** Channels and events a contract names and no scanned code implements. */
 function documentedItems(context: ReportContext): string[] {
   return context.graph.nodes
@@ -399,7 +409,12 @@ function eventBlocks(context: ReportContext): ReportBlock[] {
           labelled('metadata', event.properties.metadataFields),
           labelled(
             'on',
-            context.incoming(event.id, 'CARRIES').map((e) => context.node(e.from)?.name ?? e.from),
+            unique(
+              context
+                .incoming(event.id, 'CARRIES')
+                .filter((e) => !documentedOnlyId(context, e.from))
+                .map((e) => context.node(e.from)?.name ?? e.from),
+            ),
           ),
         ].filter((part) => part !== '' && part !== '—');
         const detail = described.length > 0 ? `: ${described.join('; ')}` : '';
@@ -745,7 +760,7 @@ function summaryOf(context: ReportContext): string {
   ].filter((p) => p !== '');
   const services = count('Service');
   const technologies = unique(
-    [...context.graph.nodes, ...context.graph.edges].flatMap((i) =>
+    [...nodes, ...context.graph.edges.filter((e) => !fromContract(e))].flatMap((i) =>
       i.technology ? [i.technology] : [],
     ),
   ).sort(compareText);

@@ -75,6 +75,10 @@ describe('asyncapi', () => {
       '`OrderCancelled` (event; contract=`asyncapi`; payload `orderId`, `reason`)',
     );
     expect(documented).not.toContain('`orders.placed`');
+    // Implemented nodes only in the summary, providers and an event's channels.
+    expect(report).toContain('Found 1 channel (1 topic) and 1 event type across 1 service.');
+    expect(report).toContain('| `kafka` | broker | 1 topic |');
+    expect(report).toContain('metadata `correlationId`, `traceparent`; on `orders.placed` — ');
   });
 
   it('follows local $refs only: remote refs and cycles become notes', async () => {
