@@ -19,6 +19,8 @@ describe('registered extractors', () => {
       'amqplib',
       'apscheduler',
       'arq',
+      'asyncapi',
+      'avro',
       'aws-sdk',
       'azure-event-hubs',
       'azure-service-bus',

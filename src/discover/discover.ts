@@ -103,6 +103,8 @@ export function languageOf(relativePath: string): Language | undefined {
 /** Lock files and CI definitions are YAML too, but never describe what a system deploys. */
 const NOT_DEPLOYMENT_YAML = /(^|\/)(\.github|\.gitlab|\.circleci)\/|(^|\/)[^/]*lock\.ya?ml$/;
 
+const CONTRACT_FOLDER = /(^|\/)(asyncapi|avro|contracts?|events?|messages?|schemas?)\//i;
+
 /**
  * Deployment configuration: compose files, Procfiles, crontabs, Terraform, and YAML the config
  * frontend sorts by content (Kubernetes, CloudFormation / SAM, serverless.yml, Helm).
@@ -112,7 +114,15 @@ function isDeploymentConfig(relativePath: string, base: string): boolean {
   if (base === 'crontab' || /\.(crontab|cron)$/.test(base)) return true;
   if (/(^|\/)cron\.d\/[^/]+$/.test(relativePath)) return true;
   if (/\.tf$/.test(base)) return true;
+  if (isContractFile(relativePath, base)) return true;
   return /\.ya?ml$/.test(base) && !NOT_DEPLOYMENT_YAML.test(relativePath);
+}
+
+/** Event contracts: Avro schemas, and JSON where contracts live (AsyncAPI, event schemas). */
+function isContractFile(relativePath: string, base: string): boolean {
+  if (base.endsWith('.avsc')) return true;
+  if (!base.endsWith('.json') || /lock\.json$/.test(base)) return false;
+  return /asyncapi/i.test(base) || CONTRACT_FOLDER.test(relativePath);
 }
 
 export function isTestOrDocsPath(relativePath: string): boolean {

@@ -14,6 +14,7 @@ import type {
 import { TECHNOLOGIES, isTechnologyId } from '../model/taxonomy.js';
 import { compareText as compare, uniqueSortedEvidence as sortedEvidence } from '../report/order.js';
 import { redactDeep } from '../report/redact.js';
+import { documentedOnly } from '../model/contract.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -78,7 +79,10 @@ export interface GraphExport {
 }
 
 export function verdictOf(graph: Graph): Verdict {
-  return graph.nodes.some((n) => EVENT_DRIVEN_LABELS.has(n.label)) ? 'event-driven' : 'none';
+  // A contract alone documents an intent: only what code implements makes the verdict.
+  return graph.nodes.some((n) => EVENT_DRIVEN_LABELS.has(n.label) && !documentedOnly(n))
+    ? 'event-driven'
+    : 'none';
 }
 
 /** The export object, redacted and sorted; serialize it with `serializeExport`. */

@@ -2,6 +2,7 @@
 // redacted and escaped. Templates only loop and branch over it. A block appears only when the
 // graph or a finding supports at least one item, and every item carries its evidence.
 import { verdictOf, type Verdict } from '../export/graph-json.js';
+import { documentedOnly } from '../model/contract.js';
 import {
   formatEvidence,
   type EdgeType,
@@ -125,8 +126,11 @@ class ReportContext {
     return this.byId.get(id);
   }
 
+  /** Nodes code implements; those documented only in contracts are listed on their own. */
   nodes(...labels: GraphNode['label'][]): GraphNode[] {
-    return this.graph.nodes.filter((n) => labels.includes(n.label)).sort(byName);
+    return this.graph.nodes
+      .filter((n) => labels.includes(n.label) && !documentedOnly(n))
+      .sort(byName);
   }
 
   edges(type: EdgeType): GraphEdge[] {
@@ -311,12 +315,13 @@ function providerRows(context: ReportContext): string[][] {
     byTechnology.set(technology, entry);
   };
   for (const node of context.graph.nodes) {
-    if (node.label !== 'Service') add(node.technology, NODE_NOUNS[node.label], node.evidence);
+    if (node.label !== 'Service' && !documentedOnly(node))
+      add(node.technology, NODE_NOUNS[node.label], node.evidence);
   }
   // A technology seen only on edges (a scheduler) is counted by its edges, every one of them.
   const onNodes = new Set(byTechnology.keys());
   for (const edge of context.graph.edges) {
-    if (edge.technology && !onNodes.has(edge.technology))
+    if (edge.technology && !onNodes.has(edge.technology) && !fromContract(edge))
       add(edge.technology, EDGE_NOUNS[edge.type], edge.evidence);
   }
   return [...byTechnology.entries()]
@@ -367,6 +372,31 @@ function consumerSettings(context: ReportContext, queue: GraphNode): Properties 
 
 // ---- section 2: event types, producers, consumers -----------------------------------------
 
+function fromContract(edge: GraphEdge): boolean {
+  return edge.properties.contract !== undefined;
+}
+
+function documentedOnlyId(context: ReportContext, id: string): boolean {
+  const node = context.node(id);
+  return node !== undefined && documentedOnly(node);
+}
+
+/** Channels and events a contract names and no scanned code implements. */
+function documentedItems(context: ReportContext): string[] {
+  return context.graph.nodes
+    .filter((n) => n.label !== 'Service' && documentedOnly(n))
+    .sort(byName)
+    .map((n) => {
+      const what = n.label === 'Event' ? 'event' : (kindsOf(n)[0] ?? n.label.toLowerCase());
+      const on = n.technology ? `${n.technology} ${what}` : what;
+      const fields = labelled('payload', n.properties.fields);
+      const detail = [on, settings(n.properties, ['contract']), fields]
+        .filter((part) => part !== '' && part !== '—')
+        .join('; ');
+      return `${code(n.name)} (${detail}) — ${context.evidence(n.evidence)}`;
+    });
+}
+
 function eventBlocks(context: ReportContext): ReportBlock[] {
   const idempotent = new Set(context.findings('idempotent-consumer').flatMap((f) => f.subjects));
   return [
@@ -374,18 +404,24 @@ function eventBlocks(context: ReportContext): ReportBlock[] {
       'Event types',
       context.nodes('Event').map((event) => {
         const described = [
-          settings(event.properties, ['category', 'version']),
+          settings(event.properties, ['category', 'version', 'contract']),
           labelled('payload', event.properties.fields),
           labelled('metadata', event.properties.metadataFields),
           labelled(
             'on',
-            context.incoming(event.id, 'CARRIES').map((e) => context.node(e.from)?.name ?? e.from),
+            unique(
+              context
+                .incoming(event.id, 'CARRIES')
+                .filter((e) => !documentedOnlyId(context, e.from))
+                .map((e) => context.node(e.from)?.name ?? e.from),
+            ),
           ),
         ].filter((part) => part !== '' && part !== '—');
         const detail = described.length > 0 ? `: ${described.join('; ')}` : '';
         return `${code(event.name)}${detail} — ${context.evidence(event.evidence)}`;
       }),
     ),
+    list('Documented in contracts, not found in code', documentedItems(context)),
     table(
       'Producers',
       ['Publisher', 'Channel', 'Details', 'Evidence'],
@@ -705,7 +741,7 @@ function sortedFindings<T extends PatternFinding | GapFinding>(findings: readonl
 // ---- title, summary, diagram, scan ------------------------------------------------------------
 
 function summaryOf(context: ReportContext): string {
-  const { nodes } = context.graph;
+  const nodes = context.graph.nodes.filter((n) => !documentedOnly(n));
   const count = (label: GraphNode['label']) => nodes.filter((n) => n.label === label).length;
   const channels = nodes.filter((n) => n.label === 'Topic' || n.label === 'Queue');
   const kinds = new Map<string, number>();
@@ -724,7 +760,7 @@ function summaryOf(context: ReportContext): string {
   ].filter((p) => p !== '');
   const services = count('Service');
   const technologies = unique(
-    [...context.graph.nodes, ...context.graph.edges].flatMap((i) =>
+    [...nodes, ...context.graph.edges.filter((e) => !fromContract(e))].flatMap((i) =>
       i.technology ? [i.technology] : [],
     ),
   ).sort(compareText);

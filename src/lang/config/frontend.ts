@@ -13,7 +13,16 @@ import { messageOf } from '../../errors.js';
 const debug = createDebug('eventgraph:lang:config');
 
 export type ConfigDialect =
-  'compose' | 'procfile' | 'crontab' | 'terraform' | 'serverless' | 'kubernetes' | 'cloudformation';
+  | 'compose'
+  | 'procfile'
+  | 'crontab'
+  | 'terraform'
+  | 'serverless'
+  | 'kubernetes'
+  | 'cloudformation'
+  | 'asyncapi'
+  | 'avro'
+  | 'json-schema';
 
 export interface ConfigFile {
   input: SourceInput;
@@ -36,7 +45,7 @@ export interface TerraformResource {
 export type TerraformModule = ReadonlyMap<string, TerraformResource>;
 
 /** The dialect a file's name says, or 'yaml' when only its content can tell. */
-export function dialectOfPath(relativePath: string): ConfigDialect | 'yaml' | undefined {
+export function dialectOfPath(relativePath: string): ConfigDialect | 'yaml' | 'json' | undefined {
   const base = path.posix.basename(relativePath);
   if (/^Procfile([.-][\w.-]+)?$/.test(base)) return 'procfile';
   if (base === 'crontab' || /\.(crontab|cron)$/.test(base) || /(^|\/)cron\.d\//.test(relativePath))
@@ -45,11 +54,15 @@ export function dialectOfPath(relativePath: string): ConfigDialect | 'yaml' | un
   if (/^serverless(\.[\w-]+)?\.ya?ml$/.test(base)) return 'serverless';
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(base)) return 'compose';
   if (/\.ya?ml$/.test(base)) return 'yaml';
+  if (base.endsWith('.avsc')) return 'avro';
+  if (base.endsWith('.json')) return 'json';
   return undefined;
 }
 
 /** Words that make a YAML file worth parsing as Kubernetes or CloudFormation. */
 const YAML_MARKERS = /^\s*(apiVersion|AWSTemplateFormatVersion|Resources|Transform)\s*:/m;
+/** An AsyncAPI document's version key, at the top level of YAML or JSON. */
+const ASYNCAPI_MARKER = /^\s*"?asyncapi"?\s*:\s*['"]?[23]\./m;
 const GO_TEMPLATE = /\{\{[^}]*\}\}/;
 
 /** Deployment files are small; larger YAML is generated (CRD bundles) and slow to parse. */
@@ -100,7 +113,9 @@ function loadFile(
       return undefined;
     }
   }
-  if (byPath === 'yaml' && !YAML_MARKERS.test(input.text)) return undefined;
+  const asyncapi = ASYNCAPI_MARKER.test(input.text);
+  if (byPath === 'yaml' && !YAML_MARKERS.test(input.text) && !asyncapi) return undefined;
+  if (byPath === 'json' && !asyncapi && !isEventSchemaText(input)) return undefined;
   if (input.text.length > MAX_CONFIG_BYTES) {
     warn(undefined, `larger than ${String(MAX_CONFIG_BYTES / 1024)} KiB; not read`);
     return undefined;
@@ -115,7 +130,12 @@ function loadFile(
       : problem.message;
     warn(problem.line, `YAML: ${why}`);
   }
-  const dialect = byPath === 'yaml' ? dialectOfContent(documents) : byPath;
+  const dialect =
+    byPath === 'yaml'
+      ? dialectOfContent(documents)
+      : byPath === 'json'
+        ? contractDialect(documents[0], input.path)
+        : byPath;
   if (!dialect || documents.length === 0) return undefined;
   return { input, dialect, documents };
 }
@@ -125,8 +145,31 @@ function dialectOfContent(documents: readonly Located[]): ConfigDialect | undefi
     if (field(document, 'AWSTemplateFormatVersion') || isCloudFormation(document))
       return 'cloudformation';
     if (text(field(document, 'apiVersion')) && text(field(document, 'kind'))) return 'kubernetes';
+    if (isAsyncApi(document)) return 'asyncapi';
   }
   return undefined;
+}
+
+function isAsyncApi(document: Located): boolean {
+  return /^[23]\./.test(text(field(document, 'asyncapi')) ?? '');
+}
+
+/** JSON worth parsing as an event schema: a JSON Schema object with properties. */
+function isEventSchemaText(input: SourceInput): boolean {
+  return /"properties"\s*:/.test(input.text) && /"type"\s*:\s*"object"/.test(input.text);
+}
+
+/** JSON Schema files only where their name, folder, `$id` or `title` says event or message. */
+const EVENT_WORDS = /(^|[^a-z])(events?|messages?)([^a-z]|$)|[a-z](Event|Message)([^a-z]|$)/i;
+
+function contractDialect(document: Located | undefined, file: string): ConfigDialect | undefined {
+  if (!document) return undefined;
+  if (isAsyncApi(document)) return 'asyncapi';
+  if (field(document, 'properties')?.kind !== 'map') return undefined;
+  const marks = [file, text(field(document, '$id')), text(field(document, 'title'))];
+  return marks.some((mark) => mark !== undefined && EVENT_WORDS.test(mark))
+    ? 'json-schema'
+    : undefined;
 }
 
 function isCloudFormation(document: Located): boolean {

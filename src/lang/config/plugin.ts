@@ -1,6 +1,9 @@
 // The deployment-configuration plugin: one frontend for compose, Procfile, crontab,
-// Kubernetes, Terraform, CloudFormation / SAM and serverless.yml, and the extractors reading it.
+// Kubernetes, Terraform, CloudFormation / SAM, serverless.yml and event contracts (AsyncAPI,
+// Avro, JSON Schema), and the extractors reading it.
 import type { LanguagePlugin } from '../../extractors/contract.js';
+import { asyncapiExtractor } from '../../extractors/asyncapi/asyncapi.js';
+import { avroExtractor } from '../../extractors/avro/avro.js';
 import { cloudformationExtractor } from '../../extractors/cloudformation/cloudformation.js';
 import { dockerComposeExtractor } from '../../extractors/docker-compose/docker-compose.js';
 import { kubernetesExtractor } from '../../extractors/kubernetes/kubernetes.js';
@@ -11,6 +14,8 @@ import { configFrontend, type ConfigFile } from './frontend.js';
 export const configPlugin: LanguagePlugin<ConfigFile> = {
   frontend: configFrontend,
   extractors: [
+    asyncapiExtractor,
+    avroExtractor,
     cloudformationExtractor,
     dockerComposeExtractor,
     kubernetesExtractor,
