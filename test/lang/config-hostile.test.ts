@@ -58,6 +58,15 @@ describe('hostile YAML', () => {
     expect(loaded.diagnostics[0]?.message).toMatch(/^YAML: Tabs are not allowed/);
   });
 
+  it('gives a YAML error as one whole sentence, its position only in the line number', () => {
+    const loaded = load('docker-compose.yml', 'services:\n  a:\n    image: x\n  b: [\nfoo: bar\n');
+    const message = loaded.diagnostics[0]?.message ?? '';
+    expect(message).toMatch(
+      /^YAML: Flow sequence in block collection must be sufficiently indented/,
+    );
+    expect(message).not.toMatch(/at line|column|:$/);
+  });
+
   it('reads every document of a multi-document file and skips only a broken one', () => {
     const loaded = load(
       'k8s/all.yaml',

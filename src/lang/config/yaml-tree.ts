@@ -48,7 +48,13 @@ export function parseYaml(text: string): YamlDocuments {
   const problems: YamlProblem[] = [];
   const documents: Located[] = [];
   const lineAt = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line;
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, merge: false });
+  const parsed = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: false,
+    merge: false,
+    // The line is reported apart; the message alone, not "at line N, column M:" and an excerpt.
+    prettyErrors: false,
+  });
   const all = Array.isArray(parsed) ? parsed : [];
   for (const document of all) {
     const error = document.errors[0];
