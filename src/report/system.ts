@@ -87,7 +87,8 @@ function serviceMap(flows: readonly ServiceFlow[], name: (end: FlowEnd) => strin
     const shown = names.slice(0, LABELLED_CHANNELS).join(', ');
     const more =
       names.length > LABELLED_CHANNELS ? ` +${String(names.length - LABELLED_CHANNELS)}` : '';
-    return `${ids.get(link.from) ?? ''} -- ${mermaidLabel(shown + more)} --> ${ids.get(link.to) ?? ''}`;
+    const [from, to] = [ids.get(link.from) ?? '', ids.get(link.to) ?? ''];
+    return `${from} -- ${mermaidLabel(shown + more)} --> ${to}`;
   });
   return [...declarations, ...statements];
 }

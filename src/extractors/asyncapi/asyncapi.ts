@@ -145,7 +145,9 @@ class Reader {
         context.report({
           severity: 'note',
           line: channel.line,
-          message: `channel ${name}: no server protocol eventgraph knows; messages kept, channel not recorded`,
+          message:
+            `channel ${name}: no server protocol eventgraph knows; ` +
+            'messages kept, channel not recorded',
         });
       const documented = this.v3 ? (operations.get(key) ?? []) : this.operationsOf2(node);
       const refsOut = brokers.map((broker) => this.channel(channel, broker, documented));

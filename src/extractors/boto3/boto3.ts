@@ -491,7 +491,10 @@ class Boto3File {
     );
   }
 
-  /** `json.dumps({"deadLetterTargetArn": ..., "maxReceiveCount": ...})` or that JSON written out. */
+  /**
+   * `json.dumps({"deadLetterTargetArn": ..., "maxReceiveCount": ...})`, or that JSON written
+   * out.
+   */
   private redrive(policy: Located): { target: ResolvedName; maxReceiveCount?: number } | undefined {
     const bound = this.file.resolver.bind(policy.module, policy.node);
     const node = bound?.kind === 'value' ? bound.node : policy.node;

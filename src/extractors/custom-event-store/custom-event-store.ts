@@ -148,8 +148,20 @@ const OUTBOX_NAME = /outbox/i;
 const OTHER_WRITE = /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)/i;
 const TRANSACTION = /(atomic|begin|transaction)\s*\(|\bcommit\s*\(/;
 // Calls a relay hands a stored message to a broker or queue with.
-const RELAYS =
-  /\.(publish|send|send_message|produce|basic_publish|xadd|delay|apply_async|put_records|put_events|enqueue)$/;
+const RELAY_METHODS = [
+  'publish',
+  'send',
+  'send_message',
+  'produce',
+  'basic_publish',
+  'xadd',
+  'delay',
+  'apply_async',
+  'put_records',
+  'put_events',
+  'enqueue',
+];
+const RELAYS = new RegExp(`\\.(${RELAY_METHODS.join('|')})$`);
 
 /**
  * A transactional outbox: a function that writes an outbox table together with other state

@@ -3,6 +3,7 @@
 // messages run in pipelines and groups become ENQUEUES and PUBLISHES.
 import createDebug from 'debug';
 import type { Extractor } from '../contract.js';
+import { jobOntoQueue } from '../job-queues.js';
 import {
   channelRecord,
   edgeRecord,
@@ -305,19 +306,9 @@ class DramatiqFile {
         evidence,
       ),
     );
-    const published: Properties = { jobName: actor.name };
-    for (const key of ['delayMs', 'retry', 'dedupKey'])
-      if (properties[key] !== undefined) published[key] = properties[key];
-    this.records.push(channelRecord('Queue', 'queue', TECHNOLOGY, actor.queue, evidence));
-    this.records.push(
-      edgeRecord(
-        'PUBLISHES',
-        from,
-        this.queueRef(actor.queue),
-        { technology: TECHNOLOGY, properties: published },
-        evidence,
-      ),
-    );
+    const carried = ['delayMs', 'retry', 'dedupKey'];
+    const send = { jobName: actor.name, queue: actor.queue, options: properties, carried };
+    this.records.push(...jobOntoQueue(TECHNOLOGY, from, send, evidence));
   }
 
   /** The enclosing actor's Job when the call sits in one, else the Service. */

@@ -3,6 +3,7 @@
 // enqueues it, as does `task.schedule(args, delay=...)`.
 import createDebug from 'debug';
 import type { Extractor } from '../contract.js';
+import { jobOntoQueue } from '../job-queues.js';
 import {
   channelRecord,
   edgeRecord,
@@ -227,18 +228,13 @@ class HueyFile {
       edgeRecord('ENQUEUES', from, job, { technology: TECHNOLOGY, properties }, evidence),
     );
     if (!task.queue) return;
-    const published: Properties = { jobName: task.name };
-    if (properties.delayMs !== undefined) published.delayMs = properties.delayMs;
-    this.records.push(channelRecord('Queue', 'queue', TECHNOLOGY, task.queue, evidence));
-    this.records.push(
-      edgeRecord(
-        'PUBLISHES',
-        from,
-        this.queueRef(task.queue),
-        { technology: TECHNOLOGY, properties: published },
-        evidence,
-      ),
-    );
+    const send = {
+      jobName: task.name,
+      queue: task.queue,
+      options: properties,
+      carried: ['delayMs'],
+    };
+    this.records.push(...jobOntoQueue(TECHNOLOGY, from, send, evidence));
   }
 
   private callerOf(node: SyntaxNode): NodeRef {

@@ -42,8 +42,10 @@ export const natsPyExtractor: Extractor<PyFile> = {
 const TECHNOLOGY = 'nats';
 // nats.connect(), NATS() and the JetStream context made from either.
 const CLIENT = /^nats(\.aio\.client)?\.(connect\(\)|NATS\(\)|Client\(\))$/;
-const JETSTREAM =
-  /^nats(\.aio\.client)?\.(connect\(\)|NATS\(\)|Client\(\))\.jetstream\(\)$|^nats\.js(\.client)?\.JetStreamContext\(\)$/;
+const JETSTREAM_CONTEXT = /^nats\.js(\.client)?\.JetStreamContext\(\)$/;
+const JETSTREAM = new RegExp(
+  `${CLIENT.source.slice(0, -1)}\\.jetstream\\(\\)$|${JETSTREAM_CONTEXT.source}`,
+);
 
 type Kind = 'core' | 'jetstream';
 

@@ -72,7 +72,10 @@ function extract(file: TsFile): GraphRecord[] {
 
 // ---- producing ---------------------------------------------------------------------------
 
-/** send(name, data, options), send({ name, data, options }), sendAfter(name, data, options, after). */
+/**
+ * send(name, data, options), send({ name, data, options }),
+ * sendAfter(name, data, options, after).
+ */
 function send(
   file: TsFile,
   call: CallExpression,

@@ -1,7 +1,8 @@
 // Procfiles and crontabs: the processes a platform runs. A Procfile worker line that starts a
 // Celery, RQ or Dramatiq worker consumes the queues it names; each crontab line is a job the
 // cron daemon schedules (technology crontab), named by its command as written.
-// Docs: https://devcenter.heroku.com/articles/procfile  https://man7.org/linux/man-pages/man5/crontab.5.html
+// Docs: https://devcenter.heroku.com/articles/procfile
+//       https://man7.org/linux/man-pages/man5/crontab.5.html
 import createDebug from 'debug';
 import {
   edgeRecord,

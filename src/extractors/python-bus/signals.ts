@@ -33,8 +33,22 @@ const DJANGO_BUILTIN = /^django\.(db\.models\.signals|core\.signals|test\.signal
 const BLINKER_SIGNAL = /^blinker(\.base)?\.(signal|Namespace\(\)\.signal|NamedSignal|Signal)\(\)$/;
 const PYEE_EMITTER = /^pyee(\.\w+)*\.\w*EventEmitter\(\)$/;
 // Calls in a receiver that hand work to something outside the process.
-const ASYNC_WORK =
-  /\.(delay|apply_async|send_task|enqueue|enqueue_call|enqueue_in|publish|basic_publish|produce|send_message|xadd|kiq|defer)$/;
+const ASYNC_WORK_METHODS = [
+  'delay',
+  'apply_async',
+  'send_task',
+  'enqueue',
+  'enqueue_call',
+  'enqueue_in',
+  'publish',
+  'basic_publish',
+  'produce',
+  'send_message',
+  'xadd',
+  'kiq',
+  'defer',
+];
+const ASYNC_WORK = new RegExp(`\\.(${ASYNC_WORK_METHODS.join('|')})$`);
 
 export function signalRecords(file: PyFile): GraphRecord[] {
   const records: GraphRecord[] = [];
